@@ -1,0 +1,114 @@
+// One database layer, two drivers. Every query in the project is written against `Database`
+// (Drizzle's shared PgDatabase type), so it compiles and runs the same on both:
+// - `pg` over TCP through Cloudflare Hyperdrive (the default);
+// - Neon's HTTP driver (`drizzle-orm/neon-http`): one HTTPS request per query.
+// Neither is ever used with an interactive transaction: the Neon HTTP driver has none, so a
+// write that must be atomic is written as one SQL statement.
+
+import type { Duplex } from 'node:stream';
+import { neon, neonConfig } from '@neondatabase/serverless';
+import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { Client } from 'pg';
+import { CloudflareSocket } from 'pg-cloudflare';
+import * as schema from './schema.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DbTarget =
+  | { driver: 'pg'; connectionString: string }
+  | { driver: 'neon-http'; connectionString: string; fetchEndpoint?: string | undefined };
+
+/** Round trips and time spent waiting on the database during one request. */
+export interface DbStats {
+  roundTrips: number;
+  durationMs: number;
+}
+
+export interface RequestDb {
+  db: Database;
+  /** Releases the request's connection, if one was opened. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Upper bound for one query, well inside the 15 s in which Svix expects an answer. */
+export const QUERY_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Returns a database for the current request. A new client per request: on Workers a client
+ * kept in module scope is bound to the request that opened its socket and hangs in the next.
+ */
+export function createRequestDb(target: DbTarget, stats: DbStats = { roundTrips: 0, durationMs: 0 }): RequestDb {
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    stats.roundTrips += 1;
+    try {
+      return await work();
+    } finally {
+      stats.durationMs += performance.now() - started;
+    }
+  };
+  return target.driver === 'pg' ? pgDb(target.connectionString, timed) : neonHttpDb(target, timed);
+}
+
+type Timed = <T>(work: () => Promise<T>) => Promise<T>;
+
+function pgDb(connectionString: string, timed: Timed): RequestDb {
+  const client = new Client({
+    connectionString,
+    // The Workers TCP socket, named explicitly: pg's own lookup (`require('pg-cloudflare')`)
+    // resolves to an empty module under the Vitest pool, which lacks the `workerd` condition.
+    // pg calls it with the parsed connection config (its types omit the argument).
+    stream: ((config: { ssl?: unknown }) => new CloudflareSocket(Boolean(config.ssl))) as () => Duplex,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+  });
+  // Failures reach callers through the rejected query; this listener only keeps a socket error
+  // after the query (e.g. the read loop ending when we close) from becoming an unhandled event.
+  client.on('error', () => {});
+  let connecting: Promise<unknown> | undefined;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  // Connect on the first query, so requests that never touch the database open no socket.
+  const counted = (...args: unknown[]) =>
+    timed(async () => {
+      connecting ??= client.connect();
+      await connecting;
+      return query(...args);
+    });
+  Object.assign(client, { query: counted });
+  return {
+    db: drizzlePg({ client, schema }),
+    close: async () => {
+      if (!connecting) return;
+      const opened = connecting;
+      connecting = Promise.reject(new Error('database client closed'));
+      connecting.catch(() => {});
+      await opened.then(
+        () => client.end(),
+        () => {},
+      );
+    },
+  };
+}
+
+// The Neon driver's fetch is global; each request's stats travel with its fetch options.
+const statsKey = Symbol('dbStats');
+type CountedInit = RequestInit & { [statsKey]?: Timed };
+neonConfig.fetchFunction = (input: RequestInfo, init: CountedInit = {}) => {
+  const { [statsKey]: timedFetch, ...rest } = init;
+  const send = () => fetch(input, { ...rest, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+  return timedFetch ? timedFetch(send) : send();
+};
+
+function neonHttpDb(target: Extract<DbTarget, { driver: 'neon-http' }>, timed: Timed): RequestDb {
+  // A local stand-in for Neon's SQL-over-HTTP endpoint (scripts/neon-http-server.ts) in dev and
+  // tests; unset in production, where the driver derives the endpoint from the host name.
+  if (target.fetchEndpoint) neonConfig.fetchEndpoint = target.fetchEndpoint;
+  const client = neon(target.connectionString, {
+    fetchOptions: { [statsKey]: timed } as RequestInit,
+    disableWarningInBrowsers: true,
+  });
+  return { db: drizzleNeonHttp({ client, schema }) as unknown as Database, close: async () => {} };
+}

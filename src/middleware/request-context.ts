@@ -1,0 +1,39 @@
+// Request id, one structured log line per request, and Server-Timing with the database time.
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../types.ts';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const started = performance.now();
+  const incoming = c.req.header('x-request-id');
+  const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
+  c.set('requestId', requestId);
+  c.set('dbStats', { roundTrips: 0, durationMs: 0 });
+
+  await next();
+
+  const { roundTrips, durationMs } = c.var.dbStats;
+  c.header('X-Request-Id', requestId);
+  // Round trips are published so clients, tests and the benchmark can see them per request.
+  c.header('Server-Timing', `db;dur=${durationMs.toFixed(1)};desc="${roundTrips} round trips"`, { append: true });
+  log({
+    level: c.res.status >= 500 ? 'error' : 'info',
+    msg: 'request',
+    requestId,
+    method: c.req.method,
+    route: c.req.routePath,
+    status: c.res.status,
+    durationMs: round(performance.now() - started),
+    dbMs: round(durationMs),
+    dbRoundTrips: roundTrips,
+    userId: c.var.userId,
+  });
+});
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Structured JSON logs: one object per line, picked up by Workers Logs (observability). */
+export function log(entry: Record<string, unknown>): void {
+  console.log(JSON.stringify(entry));
+}

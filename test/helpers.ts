@@ -1,0 +1,25 @@
+// Shared helpers for tests that run inside workerd against the real Worker.
+import { env, exports } from 'cloudflare:workers';
+import { createRequestDb, type Database } from '../db/client.ts';
+
+/** Sends a request through the Worker's real fetch handler. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`http://api.test${path}`, init));
+}
+
+/** Database round trips the Worker reported for a response (Server-Timing). */
+export function roundTrips(response: Response): number {
+  const match = /db;dur=[\d.]+;desc="(\d+) round trips"/.exec(response.headers.get('server-timing') ?? '');
+  if (!match) throw new Error(`no db Server-Timing on ${response.url}`);
+  return Number(match[1]);
+}
+
+/** A direct connection for arranging and asserting database state (pg over the local socket). */
+export function testDb(): { db: Database; close: () => Promise<void> } {
+  return createRequestDb({ driver: 'pg', connectionString: env.HYPERDRIVE.connectionString });
+}
+
+/** A unique suffix so each test file's rows never collide with another's. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
+}
