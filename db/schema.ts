@@ -169,3 +169,48 @@ export const webhookEvents = pgTable(
     check('webhook_events_outcome_check', sql`${t.outcome} in ('applied', 'stale', 'ignored', 'failed')`),
   ],
 );
+
+/**
+ * The example resource: projects owned by an organization (created with an active organization
+ * in the session) or by a user personally. Delete this table, its folder src/projects/ and its
+ * routes when you start your own resources; keep the patterns.
+ * Ownership: exactly one of organization_id / user_id. Deletion: a project is hard-deleted by
+ * DELETE /v1/projects/:id; purging its owner row cascades. Tombstoned owners keep their
+ * projects (a deleted user or organization can no longer get a session to reach them).
+ */
+export const projects = pgTable(
+  'projects',
+  {
+    id: id(),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    // Optimistic concurrency: the ETag. Bumped by every update.
+    version: integer('version').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    // Idempotent create (Idempotency-Key header), kept on the row it created instead of a
+    // separate table: sha256 of (caller, key), sha256 of the request body, the original
+    // response body, and when the key stops counting (24 h).
+    idempotencyKeyHash: text('idempotency_key_hash'),
+    idempotencyRequestHash: text('idempotency_request_hash'),
+    idempotencyResponse: text('idempotency_response'),
+    idempotencyExpiresAt: timestamptz('idempotency_expires_at'),
+  },
+  (t) => [
+    check('projects_one_owner', sql`num_nonnulls(${t.organizationId}, ${t.userId}) = 1`),
+    // GET /v1/projects for an organization: newest first by UUIDv7 id (keyset, no sort step).
+    index('projects_organization_id_id_idx')
+      .on(t.organizationId, t.id.desc())
+      .where(sql`${t.organizationId} is not null`),
+    // GET /v1/projects for a user's personal projects, same order.
+    index('projects_user_id_id_idx')
+      .on(t.userId, t.id.desc())
+      .where(sql`${t.userId} is not null`),
+    // Idempotency-Key lookups and the conflict target of the idempotent insert.
+    uniqueIndex('projects_idempotency_key_hash_key')
+      .on(t.idempotencyKeyHash)
+      .where(sql`${t.idempotencyKeyHash} is not null`),
+  ],
+);
