@@ -5,6 +5,10 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+const TEST_WEBHOOK_SECRETS = ['old-webhook-secret-for-tests', 'new-webhook-secret-for-tests'].map(
+  (secret) => `whsec_${Buffer.from(secret).toString('base64')}`,
+);
+
 const workerTests = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
 const workersProject = (driver: 'pg' | 'neon-http') => ({
@@ -19,6 +23,8 @@ const workersProject = (driver: 'pg' | 'neon-http') => ({
           DATABASE_URL: inject('databaseUrl'),
           NEON_HTTP_ENDPOINT: inject('neonHttpEndpoint'),
           TEST_DATABASE_URL: inject('databaseUrl'),
+          // Two secrets, as during a rotation: deliveries signed with either are accepted.
+          CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRETS.join(' '),
         },
       },
     })),

@@ -7,6 +7,7 @@
 
 import type { Duplex } from 'node:stream';
 import { neon, neonConfig } from '@neondatabase/serverless';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -15,6 +16,15 @@ import { CloudflareSocket } from 'pg-cloudflare';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * Runs a hand-written SQL statement and returns its rows. Both drivers answer `execute` with
+ * an object holding `rows`; Drizzle's shared type cannot say so, hence this one typed door.
+ */
+export async function executeRows<Row extends Record<string, unknown>>(db: Database, statement: SQL): Promise<Row[]> {
+  const result = (await db.execute(statement)) as { rows: Row[] };
+  return result.rows;
+}
 
 export type DbTarget =
   | { driver: 'pg'; connectionString: string }

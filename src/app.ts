@@ -9,6 +9,7 @@ import { isTransientDatabaseError } from './lib/db-errors.ts';
 import { ApiError, notFound, problemResponse } from './lib/problem.ts';
 import { log, requestContext } from './middleware/request-context.ts';
 import type { AppEnv } from './types.ts';
+import { clerkWebhookRoutes } from './webhooks/clerk/routes.ts';
 
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = '5';
@@ -23,6 +24,7 @@ export function createApp() {
   );
 
   app.route('/', healthRoutes);
+  app.route('/', clerkWebhookRoutes);
 
   app.notFound((c) => problemResponse(c, notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => problemResponse(c, toApiError(error, c.var.requestId)));

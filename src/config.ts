@@ -1,6 +1,7 @@
 // The one config loader. Bindings and secrets are validated with zod once per isolate and
 // section, so a missing secret or malformed URL fails with a message naming the variable,
 // and a route only requires the configuration it uses (/health needs none).
+import { Webhook } from 'svix';
 import { z } from 'zod';
 import type { DbTarget } from '../db/client.ts';
 
@@ -91,6 +92,18 @@ function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
 }
 
 export const databaseConfig = section(databaseTarget);
+
+/** CLERK_WEBHOOK_SIGNING_SECRET: one or more `whsec_` secrets, space-separated during rotation. */
+export const webhookConfig = section((env) => {
+  const secrets = (env.CLERK_WEBHOOK_SIGNING_SECRET ?? '').split(/\s+/).filter(Boolean);
+  if (secrets.length === 0 || !secrets.every((secret) => /^whsec_[A-Za-z0-9+/=]+$/.test(secret))) {
+    throw new ConfigError(
+      ['CLERK_WEBHOOK_SIGNING_SECRET'],
+      'CLERK_WEBHOOK_SIGNING_SECRET must hold one or more space-separated whsec_ secrets',
+    );
+  }
+  return { signingSecrets: secrets.map((secret) => new Webhook(secret)) };
+});
 
 export const httpConfig = section((env) => ({
   corsOrigins: (env.CORS_ORIGINS ?? '')

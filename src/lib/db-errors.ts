@@ -10,6 +10,9 @@ const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
+/** A failure that may succeed when retried later (answered with 503 + Retry-After). */
+export class TransientError extends Error {}
+
 /** The Postgres error behind a Drizzle error, if any. */
 export function databaseCause(error: unknown): (Error & { code?: unknown; constraint?: unknown }) | undefined {
   if (!(error instanceof DrizzleQueryError)) return undefined;
@@ -25,6 +28,7 @@ export function sqlState(error: unknown): string | undefined {
 
 /** True for unreachable, overloaded or timed-out databases: the request may succeed later. */
 export function isTransientDatabaseError(error: unknown): boolean {
+  if (error instanceof TransientError) return true;
   const cause = databaseCause(error);
   if (!cause) return false;
   const code = sqlState(error);
