@@ -1,0 +1,51 @@
+// `npm run db:query -- "<sql>"`: runs SQL on DATABASE_URL (shell or .dev.vars), or on the local
+// database, and prints the rows as a table. The confirming commands of docs/runbooks.md and
+// docs/debugging-matrix.md use it (pg_stat_activity, pg_stat_statements, EXPLAIN), so they work
+// on any machine with Node and no psql.
+import pg from 'pg';
+import { withTargetDatabase } from './lib/target-database.ts';
+
+const sql = process.argv.slice(2).join(' ').trim();
+if (!sql) {
+  console.error('usage: npm run db:query -- "<sql>"');
+  process.exit(2);
+}
+
+await withTargetDatabase(async (url, label) => {
+  const client = new pg.Client({ connectionString: url, application_name: 'db:query' });
+  await client.connect();
+  try {
+    const results = await client.query(sql);
+    console.log(`-- ${label}`);
+    for (const result of Array.isArray(results) ? results : [results]) printResult(result);
+  } finally {
+    await client.end();
+  }
+});
+
+function printResult(result: pg.QueryResult): void {
+  if (result.fields.length === 0) {
+    console.log(`${result.command}${result.rowCount === null ? '' : ` ${result.rowCount}`}`);
+    return;
+  }
+  const names = result.fields.map((field) => field.name);
+  const cells = result.rows.map((row) => names.map((name) => cell(row[name])));
+  const widths = names.map((name, i) => Math.max(name.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
+  console.log(line(names));
+  console.log(widths.map((width) => '-'.repeat(width)).join('-+-'));
+  for (const row of cells) console.log(line(row));
+  console.log(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex').slice(0, 64)}${value.length > 32 ? '...' : ''}`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value).replaceAll('\n', ' ');
+}

@@ -1,0 +1,24 @@
+// `npm run db:rollback -- <tag>`: undoes the last applied migration of DATABASE_URL (or the local
+// database) with its rollback instructions (NNNN_name.down.sql or its `-- rollback:` block), and
+// forgets it, so the next `npm run db:migrate` would apply it again. <tag> must name the last
+// applied migration, e.g. 0001_projects. See docs/runbooks.md before using it on production.
+import { rollbackLastMigration } from './lib/migrations.ts';
+import { withTargetDatabase } from './lib/target-database.ts';
+
+const [tag] = process.argv.slice(2);
+if (!tag) {
+  console.error('usage: npm run db:rollback -- <tag of the last applied migration, e.g. 0001_projects>');
+  process.exit(2);
+}
+try {
+  await withTargetDatabase(async (url, label) => {
+    await rollbackLastMigration(url, tag);
+    console.log(`rolled back ${tag} on ${label}.`);
+    console.log(`Revert or remove migrations/${tag}.sql too, or the next db:migrate applies it again.`);
+  });
+} catch (error) {
+  console.error(`db:rollback: ${(error as Error).message}`);
+  const cause = (error as { cause?: Error }).cause;
+  if (cause) console.error(`  caused by: ${cause.message}`);
+  process.exit(1);
+}
