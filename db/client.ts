@@ -12,7 +12,8 @@ import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { Client } from 'pg';
-import { CloudflareSocket } from 'pg-cloudflare';
+// A namespace import: Node scripts import this module too, where pg-cloudflare is an empty stub.
+import * as pgCloudflare from 'pg-cloudflare';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -71,7 +72,7 @@ function pgDb(connectionString: string, timed: Timed): RequestDb {
     // The Workers TCP socket, named explicitly: pg's own lookup (`require('pg-cloudflare')`)
     // resolves to an empty module under the Vitest pool, which lacks the `workerd` condition.
     // pg calls it with the parsed connection config (its types omit the argument).
-    stream: ((config: { ssl?: unknown }) => new CloudflareSocket(Boolean(config.ssl))) as () => Duplex,
+    stream: ((config: { ssl?: unknown }) => new pgCloudflare.CloudflareSocket(Boolean(config.ssl))) as () => Duplex,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
   });

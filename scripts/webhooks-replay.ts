@@ -1,0 +1,33 @@
+// `npm run webhooks:replay [-- --limit N] [--dry-run]`: re-processes failed webhook deliveries
+// (ledger outcome `failed`) through the same code as POST /webhooks/clerk, e.g. after a fix to
+// a schema that rejected them. Works on DATABASE_URL, or on the local database.
+import { parseArgs } from 'node:util';
+import { failedDeliveries } from '../src/webhooks/clerk/ledger.ts';
+import { processDelivery } from '../src/webhooks/clerk/process.ts';
+import { withNodeDb } from './lib/node-db.ts';
+import { withTargetDatabase } from './lib/target-database.ts';
+
+const { values } = parseArgs({
+  options: { limit: { type: 'string', default: '500' }, 'dry-run': { type: 'boolean', default: false } },
+});
+const limit = Number(values.limit);
+if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive integer');
+
+await withTargetDatabase((url, label) =>
+  withNodeDb(url, async (db) => {
+    const failed = await failedDeliveries(db, limit);
+    console.log(`${failed.length} failed deliveries in ${label}${values['dry-run'] ? ' (dry run)' : ''}`);
+    const tally: Record<string, number> = {};
+    for (const delivery of failed) {
+      const result = values['dry-run']
+        ? { failed: delivery.error ?? '' }
+        : await processDelivery(db, delivery.svixId, delivery.payload);
+      const outcome = 'outcome' in result ? result.outcome : 'still failed';
+      tally[outcome] = (tally[outcome] ?? 0) + 1;
+      console.log(
+        `${delivery.svixId}  ${delivery.eventType.padEnd(32)} ${outcome}${'failed' in result ? `: ${result.failed}` : ''}`,
+      );
+    }
+    console.log(Object.keys(tally).length ? JSON.stringify(tally) : 'nothing to replay');
+  }),
+);

@@ -1,0 +1,73 @@
+// Keeping the webhook ledger in shape: pruning and the replay queue.
+import { sql } from 'drizzle-orm';
+import { type Database, executeRows } from '../../../db/client.ts';
+
+export const LEDGER_RETENTION_DAYS = 30;
+
+/**
+ * Deletes applied, stale and ignored ledger rows older than the retention, in bounded batches.
+ * UUIDv7 ids are time-ordered, so "older than" is a primary-key range: no time index needed.
+ * Failed rows stay until they are replayed: they are the record of events not yet applied.
+ */
+export async function pruneLedger(
+  db: Database,
+  options: { now?: Date; batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const { now = new Date(), batchSize = 1_000, maxBatches = 20 } = options;
+  const cutoff = uuidv7Floor(new Date(now.getTime() - LEDGER_RETENTION_DAYS * 86_400_000));
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const rows = await executeRows<{ count: string }>(
+      db,
+      sql`with doomed as (
+            select id from webhook_events where id < ${cutoff}::uuid and outcome <> 'failed' order by id limit ${batchSize}
+          ), gone as (delete from webhook_events where id in (select id from doomed) returning 1)
+          select count(*)::text as count from gone`,
+    );
+    const count = Number(rows[0]?.count ?? 0);
+    deleted += count;
+    if (count < batchSize) break;
+  }
+  return deleted;
+}
+
+/** The smallest UUIDv7 of a millisecond: every id generated at or after `time` sorts above it. */
+export function uuidv7Floor(time: Date): string {
+  const hex = time.getTime().toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
+export interface FailedDelivery {
+  id: string;
+  svixId: string;
+  eventType: string;
+  error: string | null;
+  attempts: number;
+  payload: Uint8Array;
+}
+
+/** Failed deliveries in arrival order, after `afterId` (keyset over the partial index). */
+export async function failedDeliveries(db: Database, limit: number, afterId?: string): Promise<FailedDelivery[]> {
+  const rows = await executeRows<{
+    id: string;
+    svix_id: string;
+    event_type: string;
+    error: string | null;
+    attempts: number;
+    payload: string;
+  }>(
+    db,
+    sql`select id, svix_id, event_type, error, attempts, encode(payload, 'base64') as payload
+        from webhook_events
+        where outcome = 'failed' and id > ${afterId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+        order by id limit ${limit}`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    svixId: row.svix_id,
+    eventType: row.event_type,
+    error: row.error,
+    attempts: Number(row.attempts),
+    payload: Uint8Array.from(Buffer.from(row.payload, 'base64')),
+  }));
+}
