@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { ensureDevVars, readDevVars } from './lib/dev-vars.ts';
 import { type LocalPostgres, PROJECT_ROOT, startLocalPostgres } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
+import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
 import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
 
 const { values: args, positionals } = parseArgs({
@@ -35,8 +36,8 @@ if (configuredUrl) {
   databaseUrl = configuredUrl;
   console.log(`[dev] using DATABASE_URL (${new URL(configuredUrl).host})`);
 } else {
-  postgres = await startLocalPostgres({ name: 'postgres', preferredPort: 54329 });
-  databaseUrl = await postgres.database('app');
+  postgres = await startLocalPostgres(LOCAL_SERVER);
+  databaseUrl = await postgres.database(LOCAL_DATABASE);
   console.log(`[dev] local PostgreSQL: ${databaseUrl}`);
 }
 await applyMigrations(databaseUrl);

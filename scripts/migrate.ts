@@ -1,19 +1,9 @@
-// `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the local embedded
-// PostgreSQL that `npm run dev` uses when DATABASE_URL is not set.
-import { readDevVars } from './lib/dev-vars.ts';
-import { startLocalPostgres } from './lib/local-postgres.ts';
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL (shell or .dev.vars), or to
+// the local database that `npm run dev` uses when DATABASE_URL is not set.
 import { applyMigrations } from './lib/migrations.ts';
+import { withTargetDatabase } from './lib/target-database.ts';
 
-const url = process.env.DATABASE_URL ?? readDevVars().DATABASE_URL;
-if (url) {
-  await applyMigrations(url);
-  console.log(`migrations applied to ${new URL(url).host}${new URL(url).pathname}`);
-} else {
-  const postgres = await startLocalPostgres({ name: 'postgres', preferredPort: 54329 });
-  try {
-    await applyMigrations(await postgres.database('app'));
-    console.log('migrations applied to the local database (.data/postgres, database "app")');
-  } finally {
-    await postgres.stop();
-  }
-}
+await withTargetDatabase(async (url, label) => {
+  const applied = await applyMigrations(url);
+  console.log(applied.length ? `applied to ${label}: ${applied.join(', ')}` : `${label} is up to date`);
+});
