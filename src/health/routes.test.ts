@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, roundTrips } from '../../test/helpers.ts';
+import { createApp } from '../app.ts';
 
 describe('GET /health', () => {
   it('answers ok without touching the database', async () => {
@@ -32,5 +35,28 @@ describe('unknown routes', () => {
       detail: 'No route for GET /nope.',
       requestId: 'client-id-123',
     });
+  });
+});
+
+describe('invalid configuration', () => {
+  const withEnv = async (path: string, overrides: Record<string, unknown>) => {
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(new Request(`http://api.test${path}`), { ...env, ...overrides }, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+
+  it('is a 500 problem naming the variable, without leaking its value', async () => {
+    const response = await withEnv('/ready', { DB_DRIVER: 'neon-http', DATABASE_URL: 'mysql://user:hunter2@db/app' });
+    expect(response.status).toBe(500);
+    const body = await response.json<{ type: string; detail: string }>();
+    expect(body.type).toBe('/problems/misconfigured');
+    expect(body.detail).toContain('DATABASE_URL');
+    expect(body.detail).not.toContain('hunter2');
+  });
+
+  it('does not stop /health, which needs no configuration', async () => {
+    const response = await withEnv('/health', { DB_DRIVER: 'neon-http', DATABASE_URL: '' });
+    expect(response.status).toBe(200);
   });
 });
