@@ -1,10 +1,11 @@
 // `npm run db:explain [-- --scale 0.1]`: starts a throwaway PostgreSQL, applies the migrations,
-// seeds a realistic volume (scale 1: 100k users, 10k organizations, 200k projects, 500k ledger
-// rows), runs EXPLAIN (ANALYZE, BUFFERS) for every critical query (scripts/db-explain/queries.ts)
-// and fails if a plan reads a whole large table, sorts what an index should deliver in order, or
-// does not use the index the query was designed for. Prints a table of the plans.
+// seeds a realistic volume (scale 1: 100k users, 10k organizations, 150k memberships, 200k
+// projects, 500k ledger rows), runs every critical path of the app (scripts/db-explain/queries.ts)
+// under EXPLAIN (ANALYZE, BUFFERS), and fails if a plan reads a whole large table, sorts what an
+// index should deliver in order, or does not use the index the path was designed for. Prints a
+// table of the plans.
 import { parseArgs } from 'node:util';
-import { explainCriticalQueries, formatReports, prepareDatabase } from './db-explain/explain.ts';
+import { explainCriticalPaths, formatReports, prepareDatabase } from './db-explain/explain.ts';
 import { volumeAt } from './db-explain/seed.ts';
 import { startLocalPostgres } from './lib/local-postgres.ts';
 
@@ -14,8 +15,8 @@ if (!(scale > 0)) throw new Error('--scale must be a positive number, e.g. 0.1')
 
 const volume = volumeAt(scale);
 console.log(
-  `db:explain: ${volume.users} users, ${volume.organizations} organizations, ${volume.projects} projects, ` +
-    `${volume.webhookEvents} ledger rows (--scale ${scale}) in a throwaway database`,
+  `db:explain: ${volume.users} users, ${volume.organizations} organizations, ${volume.memberships} memberships, ` +
+    `${volume.projects} projects, ${volume.webhookEvents} ledger rows (--scale ${scale}) in a throwaway database`,
 );
 const postgres = await startLocalPostgres({});
 let failed = false;
@@ -25,10 +26,12 @@ try {
   console.log(
     `migrated in ${timings.migrateMs} ms, seeded in ${timings.seedMs} ms, vacuum analyze in ${timings.analyzeMs} ms\n`,
   );
-  const reports = await explainCriticalQueries(url);
+  const reports = await explainCriticalPaths(url);
   console.log(formatReports(reports));
-  for (const { query, plan } of reports) {
-    for (const problem of plan.problems) console.log(`\nFAIL ${query.name} (${query.source}): ${problem}`);
+  for (const { path, sql, plan } of reports) {
+    for (const problem of plan.problems) {
+      console.log(`\nFAIL ${path.name} (${path.source}): ${problem}\n  ${sql.replace(/\s+/g, ' ')}`);
+    }
   }
   failed = reports.some((report) => report.plan.problems.length > 0);
   if (failed) console.log('\nSee docs/debugging-matrix.md, "Slow list endpoint or job".');

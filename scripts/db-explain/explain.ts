@@ -1,13 +1,20 @@
-// Seeds a database and explains every critical query on it (queries.ts), with the query plans
-// judged by plan.ts. Used by `npm run db:explain` on a throwaway server, and by its test.
+// Seeds a database, runs every critical path (queries.ts) through the app's own query code while
+// recording the SQL it sends, and explains each statement with the same parameters. Used by
+// `npm run db:explain` on a throwaway server, and by its test.
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { Database } from '../../db/client.ts';
+import * as schema from '../../db/schema.ts';
 import { applyMigrations } from '../lib/migrations.ts';
-import { type PlanSummary, summarizePlan } from './plan.ts';
-import { CRITICAL_QUERIES, type CriticalQuery } from './queries.ts';
+import { type ExplainOutput, type PlanSummary, summarizePlan } from './plan.ts';
+import { CRITICAL_PATHS, type CriticalPath } from './queries.ts';
 import { pickSamples, seed, type Volume } from './seed.ts';
 
-export interface QueryReport {
-  query: CriticalQuery;
+export interface StatementReport {
+  path: CriticalPath;
+  /** 1-based position of the statement within the path (most paths send one). */
+  statement: number;
+  sql: string;
   plan: PlanSummary;
 }
 
@@ -34,28 +41,51 @@ export async function prepareDatabase(url: string, volume: Volume): Promise<Timi
   }
 }
 
-export async function explainCriticalQueries(url: string, queries = CRITICAL_QUERIES): Promise<QueryReport[]> {
-  const client = new pg.Client({ connectionString: url });
+/**
+ * Every path runs in a transaction that is rolled back (writes included), once to record its
+ * statements and once per statement under EXPLAIN ANALYZE, so each sees the seeded data.
+ */
+export async function explainCriticalPaths(url: string, paths = CRITICAL_PATHS): Promise<StatementReport[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'db:explain' });
   await client.connect();
+  const recorded: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle({
+    client,
+    schema,
+    logger: { logQuery: (sql, params) => recorded.push({ sql, params }) },
+  }) as unknown as Database;
+  const rolledBack = async <T>(work: () => Promise<T>): Promise<T> => {
+    await client.query('begin');
+    try {
+      return await work();
+    } finally {
+      await client.query('rollback');
+    }
+  };
   try {
     const samples = await pickSamples(client);
-    // Every table with more than a few pages is "large": the seed makes all of them so.
     const { rows: large } = await client.query<{ relname: string }>(
       `select relname from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace and relpages > 10`,
     );
     const largeTables = new Set(large.map((row) => row.relname));
-    const reports: QueryReport[] = [];
-    for (const query of queries) {
-      if (query.writes) await client.query('begin');
-      try {
-        const { rows } = await client.query<{ 'QUERY PLAN': [never] }>(
-          `explain (analyze, buffers, format json) ${query.sql}`,
-          query.params(samples),
+    const reports: StatementReport[] = [];
+    for (const path of paths) {
+      recorded.length = 0;
+      await rolledBack(() => path.run(db, samples));
+      const statements = [...recorded];
+      if (statements.length === 0) throw new Error(`${path.name} sent no SQL`);
+      for (const [index, { sql, params }] of statements.entries()) {
+        const { rows } = await rolledBack(() =>
+          client.query<{ 'QUERY PLAN': ExplainOutput[] }>(`explain (analyze, buffers, format json) ${sql}`, params),
         );
-        const output = rows[0]!['QUERY PLAN'][0];
-        reports.push({ query, plan: summarizePlan(output, query.indexes, largeTables) });
-      } finally {
-        if (query.writes) await client.query('rollback');
+        const plan = summarizePlan(rows[0]!['QUERY PLAN'][0]!, largeTables);
+        reports.push({ path, statement: index + 1, sql, plan });
+      }
+      const used = reports.filter((r) => r.path === path).flatMap((r) => r.plan.indexes);
+      if (!path.indexes.some((index) => used.includes(index))) {
+        reports
+          .at(-1)!
+          .plan.problems.push(`does not use ${path.indexes.join(' or ')} (uses ${used.join(', ') || 'no index'})`);
       }
     }
     return reports;
@@ -64,11 +94,11 @@ export async function explainCriticalQueries(url: string, queries = CRITICAL_QUE
   }
 }
 
-/** The report as a table: query, plan nodes, indexes, rows, time, buffers, verdict. */
-export function formatReports(reports: QueryReport[]): string {
-  const header = ['query', 'plan', 'index', 'rows', 'ms', 'buffers hit/read', 'verdict'];
-  const rows = reports.map(({ query, plan }) => [
-    query.name,
+/** The report as a table: path, plan nodes, indexes, rows, time, buffers, verdict. */
+export function formatReports(reports: StatementReport[]): string {
+  const header = ['path', 'plan', 'indexes', 'rows', 'ms', 'buffers hit/read', 'verdict'];
+  const rows = reports.map(({ path, statement, plan }) => [
+    statement === 1 ? path.name : `${path.name} (#${statement})`,
     plan.nodes.join(' > '),
     plan.indexes.join(', '),
     String(plan.rows),
@@ -77,6 +107,10 @@ export function formatReports(reports: QueryReport[]): string {
     plan.problems.length === 0 ? 'ok' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)].join('\n');
 }

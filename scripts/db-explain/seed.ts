@@ -3,19 +3,25 @@
 // owners are skewed (a few organizations and users own many projects, as in real tenants), ids are
 // UUIDv7 in creation order over months, and most ledger rows are old enough to be pruned.
 import type pg from 'pg';
-import { UUID } from 'uuidv7';
 import type { Samples } from './queries.ts';
 
 export interface Volume {
   users: number;
   organizations: number;
+  memberships: number;
   projects: number;
   webhookEvents: number;
 }
 
 export function volumeAt(scale: number): Volume {
   const at = (n: number) => Math.max(100, Math.round(n * scale));
-  return { users: at(100_000), organizations: at(10_000), projects: at(200_000), webhookEvents: at(500_000) };
+  return {
+    users: at(100_000),
+    organizations: at(10_000),
+    memberships: at(150_000),
+    projects: at(200_000),
+    webhookEvents: at(500_000),
+  };
 }
 
 // A UUIDv7 whose 48-bit timestamp is `ts`: the version nibble of a random v4 uuid set to 7.
@@ -48,6 +54,21 @@ export async function seed(client: pg.Client, volume: Volume): Promise<void> {
        extract(epoch from t)::bigint * 1000, 'msg_' || md5('oe' || g)
      from generate_series(1, $1) as g, lateral (select now() - interval '730 days' * (1 - g::float8 / $1) as t) as x`,
     [volume.organizations],
+  );
+  // Memberships: every organization has members; users belong to one or two organizations.
+  await client.query(
+    `with owners as (
+       select (select array_agg(id order by id) from organizations) as orgs,
+              (select array_agg(id order by id) from users where deleted_at is null) as usrs)
+     insert into organization_memberships (id, clerk_membership_id, organization_id, user_id, role,
+       clerk_created_at, clerk_updated_at, source_version, source_event_id)
+     select pg_temp.uuidv7_at(t), 'orgmem_' || md5('m' || g),
+       orgs[1 + (g % cardinality(orgs))], usrs[1 + floor(random() * cardinality(usrs))::int],
+       case when g % 10 = 0 then 'org:admin' else 'org:member' end, t, t,
+       extract(epoch from t)::bigint * 1000, 'msg_' || md5('me' || g)
+     from owners, generate_series(1, $1) as g,
+       lateral (select now() - interval '700 days' * (1 - g::float8 / $1) as t) as x`,
+    [volume.memberships],
   );
   // Projects over a year: 60% owned by an organization, 40% personal, owners picked with a
   // power-law skew (random()^3) so the first owners hold thousands of projects.
@@ -111,11 +132,9 @@ export async function pickSamples(client: pg.Client): Promise<Samples> {
     clerkUserId: user.clerk_user_id!,
     clerkOrgId: org.clerk_org_id!,
     orgCursor: org.cursor!,
-    orgProjectId: org.cursor!,
     personalClerkUserId: personal.clerk_user_id!,
     personalCursor: personal.cursor!,
     svixId: event.svix_id!,
     idempotencyKeyHash: key.idempotency_key_hash!,
-    pruneBefore: UUID.fromFieldsV7(Date.now() - 30 * 24 * 3600 * 1000, 0, 0, 0).toString(),
   };
 }
