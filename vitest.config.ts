@@ -25,6 +25,10 @@ const workersProject = (driver: 'pg' | 'neon-http') => ({
           TEST_DATABASE_URL: inject('databaseUrl'),
           // Two secrets, as during a rotation: deliveries signed with either are accepted.
           CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRETS.join(' '),
+          CLERK_JWT_KEY: inject('clerkJwtKey'),
+          CLERK_API_URL: inject('clerkApiUrl'),
+          // One secret key per project: the fake Clerk API keeps a separate store per key.
+          CLERK_SECRET_KEY: `sk_test_${driver}`,
         },
       },
     })),

@@ -1,5 +1,5 @@
 // App assembly: the one place where middleware order and routes are decided.
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -7,7 +7,11 @@ import { ConfigError, httpConfig } from './config.ts';
 import { healthRoutes } from './health/routes.ts';
 import { isTransientDatabaseError } from './lib/db-errors.ts';
 import { ApiError, notFound, problemResponse } from './lib/problem.ts';
+import { validationHook } from './lib/validation.ts';
+import { meRoutes } from './me/routes.ts';
 import { log, requestContext } from './middleware/request-context.ts';
+import { apiDocsRoutes } from './openapi/routes.ts';
+import { projectRoutes } from './projects/routes.ts';
 import type { AppEnv } from './types.ts';
 import { clerkWebhookRoutes } from './webhooks/clerk/routes.ts';
 
@@ -15,16 +19,25 @@ import { clerkWebhookRoutes } from './webhooks/clerk/routes.ts';
 const RETRY_AFTER_SECONDS = '5';
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  // OpenAPIHono: routes declared with zod schemas are validated by them (failures answer 400
+  // through validationHook) and documented by them (GET /openapi.json).
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestContext);
   app.use(secureHeaders());
   app.use((c, next) =>
-    cors({ origin: httpConfig(c.env).corsOrigins, exposeHeaders: ['X-Request-Id', 'ETag', 'Location'] })(c, next),
+    cors({
+      origin: httpConfig(c.env).corsOrigins,
+      exposeHeaders: ['X-Request-Id', 'ETag', 'Location', 'Idempotent-Replayed'],
+    })(c, next),
   );
 
   app.route('/', healthRoutes);
   app.route('/', clerkWebhookRoutes);
+  app.route('/', meRoutes);
+  app.route('/', projectRoutes);
+  // Last: documents every route mounted above.
+  app.route('/', apiDocsRoutes(app));
 
   app.notFound((c) => problemResponse(c, notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => problemResponse(c, toApiError(error, c.var.requestId)));

@@ -93,6 +93,42 @@ function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
 
 export const databaseConfig = section(databaseTarget);
 
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const clerkSessionSchema = z.object({
+  // Secret stores sometimes keep a PEM on one line with literal `\n`s.
+  CLERK_JWT_KEY: z
+    .string()
+    .transform((pem) => pem.replaceAll('\\n', '\n').trim())
+    .pipe(z.string().startsWith('-----BEGIN PUBLIC KEY-----', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')),
+  CLERK_ISSUER: z.url(),
+  // Required, not optional: with no parties, Clerk would skip the `azp` check entirely.
+  CLERK_AUTHORIZED_PARTIES: commaList.pipe(z.array(z.url()).min(1, 'must list at least one origin')),
+});
+
+/** Session token verification (src/auth/session.ts): networkless, so no Clerk secret is needed. */
+export const clerkConfig = section((env) => {
+  const vars = parse(clerkSessionSchema, env);
+  return {
+    jwtKey: vars.CLERK_JWT_KEY,
+    issuer: vars.CLERK_ISSUER,
+    authorizedParties: vars.CLERK_AUTHORIZED_PARTIES,
+  };
+});
+
+const clerkApiSchema = z.object({ CLERK_API_URL: z.url(), CLERK_SECRET_KEY: z.string().trim().min(1) });
+
+/** Clerk Backend API calls (src/clerk/backend-api.ts). */
+export const clerkApiConfig = section((env) => {
+  const vars = parse(clerkApiSchema, env);
+  return { apiUrl: vars.CLERK_API_URL.replace(/\/+$/, ''), secretKey: vars.CLERK_SECRET_KEY };
+});
+
 /** CLERK_WEBHOOK_SIGNING_SECRET: one or more `whsec_` secrets, space-separated during rotation. */
 export const webhookConfig = section((env) => {
   const secrets = (env.CLERK_WEBHOOK_SIGNING_SECRET ?? '').split(/\s+/).filter(Boolean);

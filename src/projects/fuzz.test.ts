@@ -1,0 +1,86 @@
+// Bad input of every kind is a 4xx problem, never a 500, and always a documented answer.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { documented } from '../../test/contract.ts';
+import { contentType, FUZZ_RUNS, headerValue, hostileBody, hostileString } from '../../test/fuzz.ts';
+import { call, uniqueId } from '../../test/helpers.ts';
+import { createProject } from '../../test/projects.ts';
+import { sessionHeaders } from '../../test/sessions.ts';
+
+const caller = { sub: uniqueId('user'), organization: { id: uniqueId('org'), role: 'org:admin' } };
+
+async function expectHandled(response: Response, operation: string, allowed: number[]) {
+  expect(allowed).toContain(response.status);
+  await documented(response, operation);
+}
+
+describe('fuzzed input never yields a 500', () => {
+  it('POST /v1/projects bodies, content types and idempotency keys', async () => {
+    const auth = await sessionHeaders(caller.sub, caller.organization);
+    await fc.assert(
+      fc.asyncProperty(
+        hostileBody,
+        contentType,
+        fc.option(headerValue, { nil: undefined }),
+        async (body, type, key) => {
+          const headers: Record<string, string> = { ...auth, 'content-type': type };
+          if (key !== undefined) headers['idempotency-key'] = key;
+          const response = await call('/v1/projects', { method: 'POST', headers, body });
+          await expectHandled(response, 'POST /v1/projects', [201, 400, 415, 422]);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('PATCH /v1/projects/{id} bodies and If-Match headers', async () => {
+    const auth = await sessionHeaders(caller.sub, caller.organization);
+    const project = await createProject(caller, 'fuzz target');
+    await fc.assert(
+      fc.asyncProperty(hostileBody, fc.option(headerValue, { nil: undefined }), async (body, ifMatch) => {
+        const headers: Record<string, string> = { ...auth, 'content-type': 'application/json' };
+        if (ifMatch !== undefined) headers['if-match'] = ifMatch;
+        const response = await call(`/v1/projects/${project.id}`, { method: 'PATCH', headers, body });
+        await expectHandled(response, 'PATCH /v1/projects/{id}', [200, 400, 412]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('GET /v1/projects query strings', async () => {
+    const auth = await sessionHeaders(caller.sub, caller.organization);
+    const parameter = fc.tuple(fc.constantFrom('limit', 'cursor', 'sort', 'limit[]', ''), hostileString);
+    const query = fc.oneof(
+      fc.array(parameter, { maxLength: 4 }).map((pairs) => new URLSearchParams(pairs).toString()),
+      fc.webQueryParameters(),
+    );
+    await fc.assert(
+      fc.asyncProperty(query, async (search) => {
+        const response = await call(`/v1/projects?${search}`, { headers: auth });
+        await expectHandled(response, 'GET /v1/projects', [200, 400]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('ids in the path', async () => {
+    const auth = await sessionHeaders(caller.sub, caller.organization);
+    const id = fc.oneof(
+      fc.webSegment(),
+      hostileString.filter((value) => value.isWellFormed()).map(encodeURIComponent),
+      fc.constantFrom('%', '%zz', '%ff%fe', '%00', '..', '%2e%2e', 'NULL'),
+      fc.uuid({ version: [4, 7] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(id, fc.constantFrom('GET', 'DELETE'), async (segment, method) => {
+        fc.pre(segment !== '');
+        const response = await call(`/v1/projects/${segment}`, { method, headers: auth });
+        // Segments that decode to a slash route elsewhere; they must still be a clean 404.
+        const problem = (await response.clone().json()) as { detail: string };
+        if (response.status === 404 && problem.detail.startsWith('No route')) return;
+        await expectHandled(response, `${method} /v1/projects/{id}`, [400, 404]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
