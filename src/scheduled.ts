@@ -1,0 +1,25 @@
+// The Cron Trigger (wrangler.toml [triggers]): prunes the webhook ledger and reconciles recent
+// Clerk changes. Each part is bounded, so a run never outlives its CPU and wall-time limits.
+import { createRequestDb } from '../db/client.ts';
+import { type Bindings, clerkApiConfig, databaseConfig } from './config.ts';
+import { log } from './middleware/request-context.ts';
+import { pruneLedger } from './webhooks/clerk/ledger.ts';
+import { CRON_RECONCILE, reconcileClerk } from './webhooks/clerk/reconcile.ts';
+
+export async function runScheduled(
+  controller: ScheduledController,
+  env: Bindings,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const { db, close } = createRequestDb(databaseConfig(env));
+  try {
+    const pruned = await pruneLedger(db);
+    const reconciled = await reconcileClerk(db, clerkApiConfig(env), CRON_RECONCILE);
+    log({ level: 'info', msg: 'scheduled', cron: controller.cron, pruned, reconciled });
+  } catch (error) {
+    log({ level: 'error', msg: 'scheduled run failed', cron: controller.cron, error: String(error) });
+    throw error;
+  } finally {
+    ctx.waitUntil(close());
+  }
+}
