@@ -67,7 +67,9 @@ export function readRollback(migrationFile: string): Rollback | undefined {
   const lines = readFileSync(migrationFile, 'utf8').split(/\r?\n/);
   const source = `${path.basename(migrationFile)} (-- rollback: block)`;
   for (const [index, line] of lines.entries()) {
-    const marker = /^--\s*rollback:\s*(.*)$/.exec(line.trim());
+    // Anywhere on the line: drizzle-kit ends its files without a newline, so an appended block may
+    // start right after the last statement.
+    const marker = /--\s*rollback:\s*(.*)$/.exec(line.trim());
     if (!marker) continue;
     const rest = marker[1]!.trim();
     const irreversible = /^irreversible\s*(?:--\s*(.*))?$/.exec(rest);

@@ -99,7 +99,7 @@ describe('-- migration: no-transaction', () => {
     expect(index?.indisvalid).toBe(true);
     const [check] = await query<{ convalidated: boolean }>(
       url,
-      `select convalidated from pg_constraint where conname = 'accounts_email_not_null'`,
+      `select convalidated from pg_constraint where conname = 'accounts_email_not_null_check'`,
     );
     expect(check?.convalidated).toBe(true);
     const recorded = await query<{ hash: string; created_at: string }>(
