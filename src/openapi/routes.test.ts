@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { clerkEvents } from '../../scripts/lib/clerk-events.ts';
 import { documented } from '../../test/contract.ts';
-import { call, roundTrips } from '../../test/helpers.ts';
+import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
+import { deliver } from '../../test/webhooks.ts';
 import { createApp } from '../app.ts';
 
 type Operation = {
@@ -70,5 +72,21 @@ describe('operational routes', () => {
   it('document their responses', async () => {
     await documented(await call('/health'), 'GET /health');
     await documented(await call('/ready'), 'GET /ready');
+  });
+});
+
+describe('POST /webhooks/clerk', () => {
+  it('answers as its documentation says', async () => {
+    const event = clerkEvents.user('user.created', { id: uniqueId('user'), updatedAt: 1_700_000_000_000 });
+    const { response, outcome } = await deliver(event);
+    expect(outcome).toBe('applied');
+    await documented(response, 'POST /webhooks/clerk');
+    const unsigned = await call('/webhooks/clerk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+    expect(unsigned.status).toBe(401);
+    await documented(unsigned, 'POST /webhooks/clerk');
   });
 });

@@ -49,6 +49,10 @@ const createProjectRoute = createRoute({
       description: 'Created (or, for a retried Idempotency-Key, the original response).',
       headers: etagHeader.extend({
         Location: z.string().openapi({ example: '/v1/projects/01967a3c-5b2e-7d4f-8a1b-2c3d4e5f6a7b' }),
+        'Idempotent-Replayed': z
+          .literal('true')
+          .optional()
+          .openapi({ description: 'Present when this is the stored answer to an earlier request with the same key.' }),
       }),
       content: json(projectSchema),
     },
