@@ -45,6 +45,10 @@ function printResult(result: pg.QueryResult): void {
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
+  // Intervals (pg's PostgresInterval) print as Postgres writes them, e.g. `00:00:03.5`.
+  if (typeof (value as { toPostgres?: unknown }).toPostgres === 'function') {
+    return (value as { toPostgres(): string }).toPostgres() || '0';
+  }
   if (Buffer.isBuffer(value)) return `\\x${value.toString('hex').slice(0, 64)}${value.length > 32 ? '...' : ''}`;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value).replaceAll('\n', ' ');
