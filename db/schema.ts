@@ -205,9 +205,7 @@ export const projects = pgTable(
       .on(t.organizationId, t.id.desc())
       .where(sql`${t.organizationId} is not null`),
     // GET /v1/projects for a user's personal projects, same order.
-    index('projects_user_id_id_idx')
-      .on(t.userId, t.id.desc())
-      .where(sql`${t.userId} is not null`),
+    index('projects_user_id_id_idx').on(t.userId, t.id.desc()).where(sql`${t.userId} is not null`),
     // Idempotency-Key lookups and the conflict target of the idempotent insert.
     uniqueIndex('projects_idempotency_key_hash_key')
       .on(t.idempotencyKeyHash)
