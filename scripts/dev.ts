@@ -14,11 +14,21 @@ import { applyMigrations } from './lib/migrations.ts';
 import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
 import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
 
-const { values: args, positionals } = parseArgs({
+// `--driver <pg|neon-http>` is ours; every other argument goes to `wrangler dev` (e.g. --port 9000).
+const { values: args, tokens } = parseArgs({
   options: { driver: { type: 'string' } },
   allowPositionals: true,
   strict: false,
+  tokens: true,
 });
+const driverArgs = new Set(
+  tokens
+    .filter((token) => token.kind === 'option' && token.name === 'driver')
+    .flatMap((token) =>
+      token.kind === 'option' ? [token.index, ...(token.inlineValue ? [] : [token.index + 1])] : [],
+    ),
+);
+const wranglerPassThrough = process.argv.slice(2).filter((_, index) => !driverArgs.has(index));
 
 const devVars = ensureDevVars();
 if (devVars.created) console.log('[dev] created .dev.vars from .dev.vars.example');
@@ -43,7 +53,7 @@ if (configuredUrl) {
 await applyMigrations(databaseUrl);
 console.log('[dev] migrations applied');
 
-const wranglerArgs = ['dev', ...positionals];
+const wranglerArgs = ['dev', ...wranglerPassThrough];
 if (driver === 'neon-http') {
   wranglerArgs.push('--var', 'DB_DRIVER:neon-http', '--var', `DATABASE_URL:${databaseUrl}`);
   // A real Neon database is reached through Neon's own endpoint; anything else through ours.
