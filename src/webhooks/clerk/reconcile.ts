@@ -2,13 +2,9 @@
 // (most recently updated first) and applies every user and organization through the same
 // winner rule as the webhook path. Bounded per run; stops on a long rate limit.
 import type { Database } from '../../../db/client.ts';
+import { type ClerkApiConfig, listClerkObjects } from '../../clerk/backend-api.ts';
 import { API_EVENT_ID, applyOrganizationSnapshot, applyUserSnapshot, type SyncOutcome } from './apply.ts';
 import { clerkOrganization, clerkUser } from './events.ts';
-
-export interface ClerkApi {
-  apiUrl: string;
-  secretKey: string;
-}
 
 export interface ReconcileOptions {
   /** Pages per object kind and run. */
@@ -28,21 +24,23 @@ export interface ReconcileReport {
 
 export const CRON_RECONCILE: ReconcileOptions = { maxPages: 2, pageSize: 100, maxRetryAfterSeconds: 10 };
 
-export class ClerkApiError extends Error {}
-
-export async function reconcileClerk(db: Database, api: ClerkApi, options: ReconcileOptions): Promise<ReconcileReport> {
+export async function reconcileClerk(
+  db: Database,
+  api: ClerkApiConfig,
+  options: ReconcileOptions,
+): Promise<ReconcileReport> {
   const report: ReconcileReport = {
     users: { applied: 0, stale: 0, invalid: 0 },
     organizations: { applied: 0, stale: 0, invalid: 0 },
     pages: 0,
   };
   const kinds = [
-    { path: '/v1/users', counts: report.users, apply: applyUser },
-    { path: '/v1/organizations', counts: report.organizations, apply: applyOrganization },
+    { kind: 'users' as const, counts: report.users, apply: applyUser },
+    { kind: 'organizations' as const, counts: report.organizations, apply: applyOrganization },
   ];
   for (const kind of kinds) {
     for (let page = 0; page < options.maxPages; page += 1) {
-      const listed = await listPage(api, kind.path, page * options.pageSize, options);
+      const listed = await listPage(api, kind.kind, page * options.pageSize, options);
       if ('stop' in listed) {
         report.stoppedEarly = listed.stop;
         return report;
@@ -71,36 +69,21 @@ async function applyOrganization(db: Database, object: unknown): Promise<SyncOut
   });
 }
 
-/** One page, newest updates first. Waits out a short 429; a long one ends the run. */
+/** One page. Waits out a short rate limit; a long one, or Clerk failing, ends the run. */
 async function listPage(
-  api: ClerkApi,
-  path: string,
+  api: ClerkApiConfig,
+  kind: 'users' | 'organizations',
   offset: number,
   options: ReconcileOptions,
 ): Promise<{ objects: unknown[] } | { stop: string }> {
-  const url = `${api.apiUrl}${path}?limit=${options.pageSize}&offset=${offset}&order_by=-updated_at`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const response = await fetch(url, {
-      headers: { Authorization: `Bearer ${api.secretKey}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (response.status === 429) {
-      await response.body?.cancel();
-      const wait = Number(response.headers.get('retry-after') ?? 'NaN');
-      if (!(wait >= 0 && wait <= options.maxRetryAfterSeconds))
-        return { stop: `rate limited on ${path} (Retry-After: ${wait})` };
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-      continue;
+    const page = await listClerkObjects(api, kind, { limit: options.pageSize, offset });
+    if (page.status === 'ok') return page;
+    const wait = page.retryAfterSeconds;
+    if (page.reason !== 'HTTP 429' || wait === undefined || wait > options.maxRetryAfterSeconds) {
+      return { stop: `Clerk /v1/${kind}: ${page.reason}${wait === undefined ? '' : ` (Retry-After: ${wait})`}` };
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new ClerkApiError(`Clerk ${path} answered HTTP ${response.status}`);
-    }
-    const body = (await response.json()) as unknown;
-    // /v1/users answers a bare array; /v1/organizations wraps it in {data, total_count}.
-    const objects = Array.isArray(body) ? body : (body as { data?: unknown }).data;
-    if (!Array.isArray(objects)) throw new ClerkApiError(`Clerk ${path} answered an unexpected body`);
-    return { objects };
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
   }
-  return { stop: `rate limited on ${path} three times` };
+  return { stop: `Clerk /v1/${kind}: rate limited three times` };
 }
