@@ -76,7 +76,7 @@ describe('reconciliation from the Clerk Backend API', () => {
   it('ends the run on a long Retry-After instead of waiting', async () => {
     await arrangeClerk({ failures: [{ path: '/v1/users', status: 429, retryAfter: 3600, times: 1 }] });
     const report = await withDb((db) => reconcileClerk(db, api, { maxPages: 1, pageSize: 2, maxRetryAfterSeconds: 5 }));
-    expect(report.stoppedEarly).toMatch(/rate limited/);
+    expect(report.stoppedEarly).toMatch(/HTTP 429 \(Retry-After: 60\)/);
   });
 
   it('runs from the Cron Trigger', async () => {
