@@ -19,9 +19,13 @@ export async function pruneLedger(
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const rows = await executeRows<{ count: string }>(
       db,
-      sql`with doomed as (
-            select id from webhook_events where id < ${cutoff}::uuid and outcome <> 'failed' order by id limit ${batchSize}
-          ), gone as (delete from webhook_events where id in (select id from doomed) returning 1)
+      // `= any(array(...))` keeps both the batch pick and the delete on the primary key.
+      sql`with gone as (
+            delete from webhook_events where id = any(array(
+              select id from webhook_events where id < ${cutoff}::uuid and outcome <> 'failed' order by id limit ${batchSize}
+            ))
+            returning 1
+          )
           select count(*)::text as count from gone`,
     );
     const count = Number(rows[0]?.count ?? 0);
