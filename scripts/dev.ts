@@ -71,6 +71,8 @@ const wrangler = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler
     ...process.env,
     CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
     WRANGLER_SEND_METRICS: 'false',
+    // Offline: use miniflare's placeholder `request.cf` instead of fetching one from Cloudflare.
+    CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false',
   },
 });
 
