@@ -1,0 +1,229 @@
+// bench/results.json's shape, the targets, and the Markdown written into bench/README.md and the
+// README's "Performance" section (between `<!-- bench:start -->` and `<!-- bench:end -->`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { LoadResult } from './load.ts';
+import { describeMachine, type Machine } from './machine.ts';
+import { SCENARIO_LABELS } from './scenarios.ts';
+import type { SizeReport } from './size.ts';
+
+export type ScenarioResult = LoadResult & {
+  /** pg_stat_statements calls in the app's database during the run, per request sent. */
+  statementsPerRequest: number | null;
+  /** Worker log lines at level "error" during the run. */
+  workerErrorLogs: number;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  loadAverage: number;
+};
+
+export interface BenchResults {
+  generatedAt: string;
+  command: string;
+  machine: Machine;
+  versions: Record<string, string>;
+  settings: { durationSeconds: number; warmupSeconds: number; connections: number };
+  size: SizeReport | undefined;
+  drivers: Partial<Record<string, ScenarioResult[]>>;
+  targets?: Target[];
+}
+
+export interface Target {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export const BUNDLE_TARGET_KIB = 300;
+
+export const errorsOf = (result: LoadResult) => result.non2xx + result.socketErrors + result.timeouts;
+
+/** Highest round-trip count any response reported, or undefined when none reported one. */
+export function maxRoundTrips(result: LoadResult): number | undefined {
+  const counts = Object.keys(result.roundTrips).map(Number);
+  return counts.length ? Math.max(...counts) : undefined;
+}
+
+export function checkTargets(results: BenchResults): Target[] {
+  const targets: Target[] = [];
+  const all = Object.entries(results.drivers).flatMap(([driver, list]) =>
+    (list ?? []).map((result) => ({ driver, result })),
+  );
+  const over = all.filter(
+    ({ result }) =>
+      (maxRoundTrips(result) ?? Number.POSITIVE_INFINITY) > 1 ||
+      result.withoutServerTiming > 0 ||
+      (result.statementsPerRequest ?? 0) > 1.01,
+  );
+  targets.push({
+    name: 'at most 1 database round trip per request',
+    ok: over.length === 0,
+    detail:
+      over.length === 0
+        ? `every response of ${all.length} scenario runs reported ≤ 1 (Server-Timing); pg_stat_statements agrees`
+        : over
+            .map(
+              ({ driver, result }) =>
+                `${driver} ${result.scenario}: ${JSON.stringify(result.roundTrips)}, ${result.statementsPerRequest} statements/request`,
+            )
+            .join('; '),
+  });
+  const failing = all.filter(({ result }) => errorsOf(result) > 0);
+  targets.push({
+    name: '0 errors',
+    ok: failing.length === 0,
+    detail:
+      failing.length === 0
+        ? `${all.reduce((sum, { result }) => sum + result.responses, 0)} responses, all 2xx, no socket errors`
+        : failing
+            .map(
+              ({ driver, result }) =>
+                `${driver} ${result.scenario}: ${errorsOf(result)} (${JSON.stringify(result.statuses)})`,
+            )
+            .join('; '),
+  });
+  if (results.size) {
+    const { gzipKiB } = results.size.bundle;
+    targets.push({
+      name: `bundle ≤ ${BUNDLE_TARGET_KIB} KiB gzip`,
+      ok: gzipKiB <= BUNDLE_TARGET_KIB,
+      detail: `${gzipKiB} KiB as deployed (no minify); ${results.size.minified.gzipKiB} KiB with --minify`,
+    });
+  }
+  return targets;
+}
+
+const DRIVER_LABELS: Record<string, string> = { pg: 'Hyperdrive (pg)', 'neon-http': 'Neon HTTP' };
+
+function roundTripCell(result: ScenarioResult): string {
+  const max = maxRoundTrips(result);
+  const reported = max === undefined ? 'n/a' : String(max);
+  const statements = result.statementsPerRequest === null ? 'n/a' : result.statementsPerRequest.toFixed(2);
+  return `${reported} / ${statements}`;
+}
+
+function scenarioRows(results: BenchResults): string[] {
+  const rows: string[] = [];
+  for (const [driver, list] of Object.entries(results.drivers)) {
+    for (const result of list ?? []) {
+      rows.push(
+        `| ${SCENARIO_LABELS[result.scenario]} | ${DRIVER_LABELS[driver] ?? driver} | ${Math.round(result.requestsPerSecond)} | ` +
+          `${result.latencyMs.p50} | ${result.latencyMs.p95} | ${result.latencyMs.p99} | ${errorsOf(result)} | ${roundTripCell(result)} |`,
+      );
+    }
+  }
+  return rows;
+}
+
+const TABLE_HEAD = [
+  '| scenario | driver | req/s | p50 ms | p95 ms | p99 ms | errors | db round trips: max per response / statements per request |',
+  '|---|---|--:|--:|--:|--:|--:|--:|',
+];
+
+function sizeLine(results: BenchResults): string {
+  const size = results.size;
+  if (!size) return '';
+  const startup =
+    'error' in size.startup
+      ? `startup CPU: not measured (${size.startup.error})`
+      : `startup CPU ${size.startup.activeMs} ms (median of ${size.startup.runs} \`wrangler check startup\` runs, local workerd)`;
+  return (
+    `Worker bundle: **${size.bundle.gzipKiB} KiB gzip** as \`wrangler deploy\` uploads it (${size.bundle.uploadKiB} KiB raw; ` +
+    `target ≤ ${BUNDLE_TARGET_KIB} KiB), ${size.minified.gzipKiB} KiB gzip with \`--minify\`; ${startup}.`
+  );
+}
+
+function context(results: BenchResults): string {
+  const { settings } = results;
+  return (
+    `\`${results.command}\` on ${describeMachine(results.machine)}, ${results.generatedAt.slice(0, 10)}; ` +
+    `${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s of warm-up; ` +
+    `wrangler ${results.versions.wrangler} (workerd ${results.versions.workerd}), PostgreSQL ${results.versions.postgresql ?? '?'}.`
+  );
+}
+
+/** The compact table for the README's "Performance" section. */
+export function renderReadmeTable(results: BenchResults): string {
+  return [
+    context(results),
+    '',
+    ...TABLE_HEAD,
+    ...scenarioRows(results),
+    '',
+    sizeLine(results),
+    '',
+    ...(results.targets ?? checkTargets(results)).map(
+      (target) => `- ${target.ok ? '✅' : '❌'} ${target.name}: ${target.detail}`,
+    ),
+  ].join('\n');
+}
+
+/** Everything for bench/README.md: the table, webhook outcomes, status counts, bundle shares. */
+export function renderBenchDetails(results: BenchResults): string {
+  const lines = [renderReadmeTable(results), '', '### Per scenario', ''];
+  lines.push(
+    '| scenario | driver | responses | statuses | round trips per response (count) | webhook outcomes | Worker error logs |',
+  );
+  lines.push('|---|---|--:|---|---|---|--:|');
+  for (const [driver, list] of Object.entries(results.drivers)) {
+    for (const result of list ?? []) {
+      const outcomes = Object.keys(result.outcomes).length ? JSON.stringify(result.outcomes) : '';
+      lines.push(
+        `| ${SCENARIO_LABELS[result.scenario]} | ${DRIVER_LABELS[driver] ?? driver} | ${result.responses} | ` +
+          `${JSON.stringify(result.statuses)} | ${JSON.stringify(result.roundTrips)} | ${outcomes} | ${result.workerErrorLogs} |`,
+      );
+    }
+  }
+  const size = results.size;
+  if (size) {
+    lines.push('', '### Bundle: each dependency’s share', '');
+    lines.push(
+      `Unminified, as deployed: ${size.bundle.uploadKiB} KiB, ${size.bundle.gzipKiB} KiB gzip. Raw bytes from esbuild's metafile ` +
+        '(exact); gzip bytes estimated by compressing each package’s part of the bundle alone, scaled to the total.',
+      '',
+      '| package | raw KiB | gzip KiB (est.) | share of gzip |',
+      '|---|--:|--:|--:|',
+    );
+    const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+    for (const item of size.bundle.packages.filter((entry) => entry.rawBytes >= 1024)) {
+      lines.push(`| ${item.package} | ${kib(item.rawBytes)} | ${kib(item.gzipBytes)} | ${item.gzipShare}% |`);
+    }
+    const small = size.bundle.packages.filter((entry) => entry.rawBytes < 1024);
+    if (small.length) {
+      const raw = small.reduce((sum, entry) => sum + entry.rawBytes, 0);
+      const gzip = small.reduce((sum, entry) => sum + entry.gzipBytes, 0);
+      lines.push(`| ${small.length} more under 1 KiB each | ${kib(raw)} | ${kib(gzip)} | |`);
+    }
+    if (!('error' in size.startup)) {
+      lines.push('', '### Startup CPU by package', '');
+      lines.push(
+        `\`wrangler check startup\`, ${size.startup.runs} runs: median ${size.startup.activeMs} ms active ` +
+          `(${size.startup.gcMs} ms of it garbage collection). Share of the sampled active time:`,
+        '',
+        '| package | share |',
+        '|---|--:|',
+        ...size.startup.packages
+          .filter((entry) => entry.share >= 1)
+          .map((entry) => `| ${entry.package} | ${entry.share}% |`),
+      );
+    }
+  }
+  lines.push(
+    '',
+    '### Versions',
+    '',
+    Object.entries(results.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', '),
+  );
+  return lines.join('\n');
+}
+
+/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` (markers kept). */
+export function replaceBetweenMarkers(file: string, name: string, content: string): void {
+  const text = readFileSync(file, 'utf8');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
+  writeFileSync(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}

@@ -1,0 +1,153 @@
+// `npm run bench`: throughput, latency, errors and database round trips per request for each
+// scenario on both drivers, plus the Worker's size and startup CPU. Everything runs locally:
+// embedded PostgreSQL, the real Worker under `wrangler dev`, load from a separate process
+// (bench/load.ts, autocannon) against 127.0.0.1 only.
+//
+//   npm run bench                      both drivers, 8 s per scenario; writes bench/results.json,
+//                                      the tables in bench/README.md and README.md ("Performance")
+//   npm run bench -- --quick           3 s per scenario; writes bench/out/ only
+//   npm run bench -- --driver pg --scenario webhook --duration 5 --connections 20 --no-size
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../scripts/lib/local-postgres.ts';
+import { type Driver, startLocalStack } from '../scripts/lib/local-stack.ts';
+import { runLoad } from './load.ts';
+import { machine, versions } from './machine.ts';
+import {
+  type BenchResults,
+  checkTargets,
+  renderBenchDetails,
+  renderReadmeTable,
+  replaceBetweenMarkers,
+  type ScenarioResult,
+} from './report.ts';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { seed } from './seed.ts';
+import { measureSize } from './size.ts';
+import { databaseName, PostgresObserver } from './stack-client.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    driver: { type: 'string', multiple: true },
+    scenario: { type: 'string', multiple: true },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '10' },
+    size: { type: 'boolean', default: true },
+    strict: { type: 'boolean', default: false },
+  },
+  allowNegative: true,
+});
+
+const BENCH_SCENARIOS = SCENARIOS.filter((scenario) => scenario !== 'mixed');
+const drivers = (args.driver ?? ['pg', 'neon-http']) as Driver[];
+const scenarios = (args.scenario ?? BENCH_SCENARIOS) as Scenario[];
+for (const scenario of scenarios) {
+  if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario ${scenario}: ${SCENARIOS.join(', ')}`);
+}
+const durationSeconds = Number(args.duration ?? (args.quick ? 3 : 8));
+const warmupSeconds = Number(args.warmup ?? (args.quick ? 1 : 2));
+const connections = Number(args.connections);
+const withSize = args.size;
+// A full run is what the committed figures come from; anything partial goes to bench/out/.
+const complete =
+  !args.quick &&
+  args.driver === undefined &&
+  args.scenario === undefined &&
+  args.duration === undefined &&
+  args.connections === '10' &&
+  withSize;
+const outDir = complete ? path.join(PROJECT_ROOT, 'bench') : path.join(PROJECT_ROOT, 'bench', 'out');
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+const results: BenchResults = {
+  generatedAt: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine: machine(),
+  versions: await versions(),
+  settings: { durationSeconds, warmupSeconds, connections },
+  size: undefined,
+  drivers: {},
+};
+
+if (withSize) {
+  log('measuring the Worker bundle (wrangler deploy --dry-run) and startup CPU (wrangler check startup)');
+  results.size = measureSize();
+  log(`bundle ${results.size.bundle.gzipKiB} KiB gzip (${results.size.minified.gzipKiB} KiB minified)`);
+}
+
+for (const driver of drivers) {
+  log(`starting the local stack on the ${driver} driver`);
+  const stack = await startLocalStack({ driver });
+  const observer = await PostgresObserver.connect(stack.adminUrl);
+  try {
+    if (!results.versions.postgresql) Object.assign(results.versions, await versions(stack.databaseUrl));
+    const context = await seed(stack);
+    const database = databaseName(stack.databaseUrl);
+    const measured: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      const spec = {
+        url: stack.url,
+        scenario,
+        connections,
+        context: { ...context, marker: `${context.marker}${scenario}` },
+      };
+      const warm = await runLoad({
+        ...spec,
+        durationSeconds: warmupSeconds,
+        context: { ...spec.context, marker: `${spec.context.marker}warm` },
+      });
+      // The measured run is a fixed number of requests (about `durationSeconds` at the warm-up
+      // rate), so every request completes and server-side counts divide exactly.
+      const amount = Math.max(connections * 20, Math.round(warm.requestsPerSecond * durationSeconds));
+      await settle();
+      await observer.resetStatements();
+      // Other work on the machine skews the figures: recorded next to them.
+      const loadAverage = Math.round(os.loadavg()[0]! * 100) / 100;
+      const errorsBefore = stack.errorLogLines().length;
+      const result = await runLoad({ ...spec, durationSeconds, amount });
+      await settle();
+      const calls = await observer.statementCalls(database);
+      const statementsPerRequest = result.sent > 0 ? Math.round((calls / result.sent) * 1000) / 1000 : null;
+      const workerErrorLogs = stack.errorLogLines().length - errorsBefore;
+      measured.push({ ...result, statementsPerRequest, workerErrorLogs, loadAverage });
+      log(
+        `${driver} ${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
+          `${result.non2xx + result.socketErrors + result.timeouts} errors, round trips ${JSON.stringify(result.roundTrips)}, ` +
+          `${statementsPerRequest} statements/request`,
+      );
+      for (const sample of result.errorSamples) log(`  error sample: ${sample.status} ${sample.body.slice(0, 200)}`);
+    }
+    results.drivers[driver] = measured;
+  } finally {
+    await observer.close();
+    await stack.stop();
+  }
+}
+
+const targets = checkTargets(results);
+results.targets = targets;
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (complete) {
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'bench', 'README.md'), 'bench', renderBenchDetails(results));
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));
+  log('wrote bench/results.json, bench/README.md and the Performance table in README.md');
+} else {
+  writeFileSync(path.join(outDir, 'README.md'), renderBenchDetails(results));
+  log(
+    `partial run: wrote ${path.relative(PROJECT_ROOT, outDir)}/results.json and README.md (committed figures untouched)`,
+  );
+}
+console.log(renderReadmeTable(results));
+for (const target of targets) log(`${target.ok ? 'PASS' : 'FAIL'} ${target.name}: ${target.detail}`);
+if (args.strict && targets.some((target) => !target.ok)) process.exitCode = 1;
+
+/** Lets the Worker's waitUntil work (closing connections) finish between runs. */
+function settle() {
+  return new Promise((resolve) => setTimeout(resolve, 500));
+}
