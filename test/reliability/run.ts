@@ -1,0 +1,137 @@
+// `npm run test:reliability`: the reliability suite against the running local stack (embedded
+// PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Four checks, each
+// bounded in count and time and each printing its figure; exits non-zero when one fails.
+//   1. load             test/reliability/load.ts
+//   2. webhook storm    test/reliability/storm.ts
+//   3. database outage  test/reliability/outage.ts
+//   4. hostile input    test/reliability/hostile.ts
+// Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
+//
+//   npm run test:reliability
+//   npm run test:reliability -- --driver neon-http        (or --driver both)
+//   npm run test:reliability -- --only storm,outage --seed 7
+//   npm run test:reliability -- --update-readme           writes the README's Reliability table
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeMachine, machine } from '../../bench/machine.ts';
+import { replaceBetweenMarkers } from '../../bench/report.ts';
+import { seed } from '../../bench/seed.ts';
+import { databaseName, PostgresObserver } from '../../bench/stack-client.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/local-postgres.ts';
+import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
+import { startFakeClerkApi } from '../fake-clerk-api.ts';
+import type { CheckResult, SuiteContext } from './check.ts';
+import { hostileCheck } from './hostile.ts';
+import { loadCheck } from './load.ts';
+import { outageCheck } from './outage.ts';
+import { stormCheck } from './storm.ts';
+
+const CHECKS = { load: loadCheck, storm: stormCheck, outage: outageCheck, hostile: hostileCheck } as const;
+type CheckName = keyof typeof CHECKS;
+
+const { values: args } = parseArgs({
+  options: {
+    driver: { type: 'string', default: 'pg' },
+    only: { type: 'string' },
+    seed: { type: 'string', default: '20261122' },
+    'update-readme': { type: 'boolean', default: false },
+  },
+});
+const drivers: Driver[] = args.driver === 'both' ? ['pg', 'neon-http'] : [args.driver as Driver];
+for (const driver of drivers)
+  if (driver !== 'pg' && driver !== 'neon-http') throw new Error(`--driver: pg, neon-http or both`);
+const only = (args.only?.split(',') ?? Object.keys(CHECKS)) as CheckName[];
+for (const name of only) if (!(name in CHECKS)) throw new Error(`--only: ${Object.keys(CHECKS).join(', ')}`);
+const seedValue = Number(args.seed);
+
+const log = (message: string) => console.log(`[reliability] ${message}`);
+const suiteStarted = performance.now();
+const results: { driver: Driver; checks: CheckResult[] }[] = [];
+
+const clerkApi = await startFakeClerkApi();
+try {
+  for (const driver of drivers) {
+    log(`starting the local stack (${driver} driver)`);
+    const stack = await startLocalStack({
+      driver,
+      // A named server: the outage check stops and starts it on the same data and port.
+      postgresName: `reliability-${process.pid}`,
+      clerkApiUrl: clerkApi.url,
+    });
+    const observer = await PostgresObserver.connect(stack.adminUrl);
+    const checks: CheckResult[] = [];
+    results.push({ driver, checks });
+    try {
+      const context: SuiteContext = {
+        stack,
+        observer,
+        database: databaseName(stack.databaseUrl),
+        seeded: await seed(stack),
+        seed: seedValue,
+        log,
+      };
+      for (const name of only) {
+        log(`${driver}: ${name} ...`);
+        const result = await CHECKS[name](context).catch(
+          (error: unknown): CheckResult => ({
+            name,
+            ok: false,
+            figure: 'crashed',
+            failures: [error instanceof Error ? (error.stack ?? error.message) : String(error)],
+            details: {},
+            seconds: 0,
+          }),
+        );
+        checks.push(result);
+        log(`${result.ok ? 'PASS' : 'FAIL'} ${driver} ${result.name} (${result.seconds} s): ${result.figure}`);
+        for (const failure of result.failures) log(`  ✗ ${failure}`);
+      }
+    } finally {
+      await observer.close();
+      await stack.stop();
+    }
+  }
+} finally {
+  await clerkApi.close();
+}
+
+const seconds = Math.round((performance.now() - suiteStarted) / 1000);
+const table = renderTable(seconds);
+console.log(`\n${table}\n`);
+const outDir = path.join(PROJECT_ROOT, 'test-results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  path.join(outDir, 'reliability.json'),
+  `${JSON.stringify({ generatedAt: new Date().toISOString(), seed: seedValue, machine: machine(), seconds, results }, null, 2)}\n`,
+);
+log(`details in test-results/reliability.json; ${seconds} s in all`);
+if (args['update-readme']) {
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'reliability', table);
+  log('wrote the Reliability table in README.md');
+}
+const failed = results.flatMap(({ driver, checks }) =>
+  checks.filter((check) => !check.ok).map((check) => `${driver} ${check.name}`),
+);
+if (failed.length) {
+  log(`FAILED: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}
+
+function renderTable(totalSeconds: number): string {
+  const command = `npm run test:reliability${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const lines = [
+    `\`${command}\` on ${describeMachine(machine())}, ${new Date().toISOString().slice(0, 10)}, seed ${seedValue}, ${totalSeconds} s in all.`,
+    '',
+    '| check | driver | result | figures | time |',
+    '|---|---|---|---|--:|',
+  ];
+  for (const { driver, checks } of results) {
+    for (const check of checks) {
+      lines.push(
+        `| ${check.name} | ${driver} | ${check.ok ? '✅ pass' : '❌ fail'} | ${check.figure.replaceAll('|', '\\|')} | ${check.seconds} s |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
