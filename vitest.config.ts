@@ -41,6 +41,7 @@ export default defineConfig({
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    maxWorkers: 4,
     projects: [
       workersProject('pg'),
       workersProject('neon-http'),
