@@ -1,6 +1,8 @@
 // bench/results.json's shape, the targets, and the Markdown written into bench/README.md and the
 // README's "Performance" section (between `<!-- bench:start -->` and `<!-- bench:end -->`).
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../scripts/lib/local-postgres.ts';
 import type { LoadResult } from './load.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { SCENARIO_LABELS } from './scenarios.ts';
@@ -133,8 +135,12 @@ function sizeLine(results: BenchResults): string {
 
 function context(results: BenchResults): string {
   const { settings } = results;
+  const loads = Object.values(results.drivers).flatMap((list) => (list ?? []).map((result) => result.loadAverage));
+  const load = loads.length
+    ? ` (1-minute load average ${Math.min(...loads)}–${Math.max(...loads)} at the scenarios' start)`
+    : '';
   return (
-    `\`${results.command}\` on ${describeMachine(results.machine)}, ${results.generatedAt.slice(0, 10)}; ` +
+    `\`${results.command}\` on ${describeMachine(results.machine)}${load}, ${results.generatedAt.slice(0, 10)}; ` +
     `${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s of warm-up; ` +
     `wrangler ${results.versions.wrangler} (workerd ${results.versions.workerd}), PostgreSQL ${results.versions.postgresql ?? '?'}.`
   );
@@ -198,6 +204,9 @@ export function renderBenchDetails(results: BenchResults): string {
         `\`wrangler check startup\`, ${size.startup.runs} runs: median ${size.startup.activeMs} ms active ` +
           `(${size.startup.gcMs} ms of it garbage collection). Share of the sampled active time:`,
         '',
+        '(runtime): workerd itself (natives, Node.js compatibility modules); (esbuild helpers): the',
+        'bundle’s module wrappers (`__export`, `__name`), called by every package.',
+        '',
         '| package | share |',
         '|---|--:|',
         ...size.startup.packages
@@ -226,4 +235,12 @@ export function replaceBetweenMarkers(file: string, name: string, content: strin
   const to = text.indexOf(end);
   if (from === -1 || to === -1 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
   writeFileSync(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}
+
+// `node bench/report.ts`: renders the tables again from bench/results.json (after a change to
+// this file), without measuring anything.
+if (import.meta.filename === path.resolve(process.argv[1] ?? '')) {
+  const results = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'bench', 'README.md'), 'bench', renderBenchDetails(results));
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));
 }

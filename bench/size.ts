@@ -68,7 +68,7 @@ export function packageOf(input: string): string {
   if (match) return match[1]!;
   if (input.startsWith('node-built-in-modules:')) return '(node built-ins)';
   if (input.startsWith('src/') || input.startsWith('db/')) return `(app) ${input.split('/')[0]}/`;
-  return '(wrangler shims)';
+  return '(other)';
 }
 
 export function measureBundle(minify: boolean): { size: BundleSize; code: string } {
@@ -120,7 +120,8 @@ function packageShares(raw: Map<string, number>, gzipOwn: Map<string, number>, t
 /** Line ranges of the unminified bundle by package, from esbuild's `// <input path>` markers. */
 export function linePackages(code: string): string[] {
   const owners: string[] = [];
-  let current = '(wrangler shims)';
+  // Before the first module: esbuild's runtime helpers (__name, __export, __commonJS, ...).
+  let current = '(esbuild helpers)';
   for (const line of code.split('\n')) {
     const marker = /^\/\/ ((?:node_modules\/|src\/|db\/|node-built-in-modules:)\S+)$/.exec(line);
     if (marker) current = packageOf(marker[1]!);
