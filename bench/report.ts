@@ -137,7 +137,7 @@ function context(results: BenchResults): string {
   const { settings } = results;
   const loads = Object.values(results.drivers).flatMap((list) => (list ?? []).map((result) => result.loadAverage));
   const load = loads.length
-    ? ` (1-minute load average ${Math.min(...loads)}–${Math.max(...loads)} at the scenarios' start)`
+    ? ` (1-minute load average at the scenarios' start, the benchmark's own processes included: ${Math.min(...loads)}–${Math.max(...loads)})`
     : '';
   return (
     `\`${results.command}\` on ${describeMachine(results.machine)}${load}, ${results.generatedAt.slice(0, 10)}; ` +
