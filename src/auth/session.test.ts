@@ -123,6 +123,16 @@ describe('session authentication', () => {
     );
   });
 
+  it('rejects validly signed tokens whose subject or organization is not a Clerk id (401, never 500)', async () => {
+    for (const claims of [
+      claimsFor('user_a\u0000b'),
+      claimsFor("user_'; drop table users; --"),
+      claimsFor(sub, { organization: { id: 'org_a\u0000b', role: 'org:admin' } }),
+    ]) {
+      await expectUnauthorized(await request(`Bearer ${await signedToken(claims)}`), /malformed|invalid/);
+    }
+  });
+
   it('answers 401, never 500, to fuzzed Authorization headers', async () => {
     const valid = await signedToken(claimsFor(sub));
     const jwtShaped = fc

@@ -4,6 +4,7 @@
 import { verifyToken } from '@clerk/backend';
 import { TokenVerificationError } from '@clerk/backend/errors';
 import { z } from 'zod';
+import { clerkId } from '../clerk/ids.ts';
 import type { clerkConfig } from '../config.ts';
 import { ApiError } from '../lib/problem.ts';
 import type { Caller } from './caller.ts';
@@ -15,11 +16,12 @@ const CLOCK_SKEW_MS = 5_000;
 
 // Clerk session claims, v1 (`org_id`, `org_role`) and v2 (`v: 2`, `o: {id, rol}`).
 const sessionClaims = z.looseObject({
-  sub: z.string().min(1).max(255),
+  // Clerk ids only: anything else (a NUL, quotes) never reaches a query.
+  sub: clerkId('user_'),
   iss: z.unknown(),
   sts: z.unknown(),
-  o: z.looseObject({ id: z.string().min(1).max(255), rol: z.string().max(255).optional() }).optional(),
-  org_id: z.string().min(1).max(255).optional(),
+  o: z.looseObject({ id: clerkId('org_'), rol: z.string().max(255).optional() }).optional(),
+  org_id: clerkId('org_').optional(),
   org_role: z.string().max(255).optional(),
 });
 

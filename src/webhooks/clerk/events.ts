@@ -1,10 +1,14 @@
 // The Clerk events this template handles, validated with zod. Only the fields the sync stores
 // are required; everything else Clerk sends is allowed and ignored (Clerk adds fields).
 import { z } from 'zod';
+import { clerkId } from '../../clerk/ids.ts';
+import { storableText } from '../../lib/validation.ts';
 
 const ms = z.number().int().nonnegative();
-const clerkId = (prefix: string) => z.string().min(1).max(128).startsWith(prefix);
-const optionalText = z.string().max(2048).nullish();
+// Everything stored in a text column: a NUL would make Postgres reject the row (a 500); as a
+// schema failure it is a 422 and the raw event stays in the ledger.
+const text = (max = 2048) => storableText(max);
+const optionalText = text().nullish();
 
 /** A Clerk user as sent in user.* events and returned by the Backend API. */
 export const clerkUser = z.looseObject({
@@ -12,9 +16,9 @@ export const clerkUser = z.looseObject({
   first_name: optionalText,
   last_name: optionalText,
   image_url: optionalText,
-  primary_email_address_id: z.string().nullish(),
+  primary_email_address_id: text(128).nullish(),
   email_addresses: z
-    .array(z.looseObject({ id: z.string(), email_address: z.string().max(320) }))
+    .array(z.looseObject({ id: text(128), email_address: text(320) }))
     .max(100)
     .default([]),
   created_at: ms,
@@ -25,7 +29,7 @@ export type ClerkUser = z.infer<typeof clerkUser>;
 /** A Clerk organization as sent in organization.* events and returned by the Backend API. */
 export const clerkOrganization = z.looseObject({
   id: clerkId('org_'),
-  name: z.string().max(2048),
+  name: text(),
   slug: optionalText,
   image_url: optionalText,
   created_at: ms,
@@ -34,7 +38,7 @@ export const clerkOrganization = z.looseObject({
 export type ClerkOrganization = z.infer<typeof clerkOrganization>;
 
 /** The organization embedded in membership events (no image_url guaranteed). */
-const embeddedOrganization = clerkOrganization.extend({ name: z.string().max(2048).nullish() });
+const embeddedOrganization = clerkOrganization.extend({ name: text().nullish() });
 
 /** The user embedded in membership events: no updated_at, so it can only make a placeholder. */
 const publicUserData = z.looseObject({
@@ -47,7 +51,7 @@ const publicUserData = z.looseObject({
 
 export const clerkMembership = z.looseObject({
   id: clerkId('orgmem_'),
-  role: z.string().min(1).max(128),
+  role: text(128).min(1),
   created_at: ms,
   updated_at: ms,
   organization: embeddedOrganization,
@@ -55,7 +59,7 @@ export const clerkMembership = z.looseObject({
 });
 export type ClerkMembership = z.infer<typeof clerkMembership>;
 
-const deletedObject = (prefix: string) => z.looseObject({ id: clerkId(prefix), deleted: z.literal(true) });
+const deletedObject = (prefix: 'user_' | 'org_' | 'orgmem_') => z.looseObject({ id: clerkId(prefix), deleted: z.literal(true) });
 
 const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.looseObject({ type: z.literal(type), timestamp: ms, data });

@@ -108,6 +108,16 @@ describe('POST /webhooks/clerk: bad input', () => {
     ]);
   });
 
+  it('rejects NUL characters inside fields (Postgres text cannot hold them) as 422, never 500', async () => {
+    const id = svixId();
+    const event = clerkEvents.user('user.created', { ...user(uniqueId('user'), 1), firstName: 'a\u0000b' });
+    const { response } = await deliver(event, { svixId: id });
+    expect(response.status).toBe(422);
+    expect(await ledgerRows([id])).toMatchObject([
+      { outcome: 'failed', error: expect.stringContaining('data.first_name') },
+    ]);
+  });
+
   it('stores raw bodies containing NUL characters', async () => {
     const id = svixId();
     const { response } = await deliver('{"type": "user.created", "data": "\u0000"}', { svixId: id });
