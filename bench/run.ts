@@ -78,7 +78,9 @@ const results: BenchResults = {
 if (withSize) {
   log('measuring the Worker bundle (wrangler deploy --dry-run) and startup CPU (wrangler check startup)');
   results.size = measureSize();
-  log(`bundle ${results.size.bundle.gzipKiB} KiB gzip (${results.size.minified.gzipKiB} KiB minified)`);
+  log(
+    `bundle ${results.size.deployed.gzipKiB} KiB gzip as deployed (${results.size.unminified.gzipKiB} KiB unminified)`,
+  );
 }
 
 for (const driver of drivers) {

@@ -1,14 +1,16 @@
 // Worker size and startup CPU, offline:
 // - `wrangler deploy --dry-run --outdir <tmp> --metafile`: the bundle exactly as `wrangler deploy`
-//   would upload it, wrangler's own "Total Upload / gzip" figures, and esbuild's metafile;
-// - each dependency's share: raw bytes from the metafile (exact), gzip bytes by compressing each
-//   package's part of the bundle on its own (an estimate: gzip shares context across modules);
-// - the same with `--minify`, for comparison;
-// - `wrangler check startup`: startup CPU in the local workerd, sampled into a CPU profile whose
-//   samples are attributed to packages through the bundle's `// node_modules/<pkg>/...` markers.
+//   would upload it (wrangler.toml's settings: minified), with wrangler's own "Total Upload / gzip"
+//   figures;
+// - the same with `--no-minify`, for each dependency's share: raw bytes from esbuild's metafile
+//   (exact), gzip bytes by compressing each package's part of the unminified bundle on its own (an
+//   estimate: gzip shares context across modules), split at esbuild's `// <path>` module markers;
+// - `wrangler check startup`: startup CPU of the deployed bundle in the local workerd, sampled into
+//   a CPU profile whose functions are traced to packages through the bundle's source map.
 // Run alone with `node bench/size.ts`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,11 +25,12 @@ export interface PackageShare {
 }
 
 export interface BundleSize {
-  minify: boolean;
+  /** Extra `wrangler deploy` flags it was built with (none: as wrangler.toml says). */
+  flags: string[];
   /** As wrangler prints them ("Total Upload: X KiB / gzip: Y KiB"). */
   uploadKiB: number;
   gzipKiB: number;
-  /** Each package's share (unminified bundle only; empty for the minified one). */
+  /** Each package's share (unminified bundle only). */
   packages: PackageShare[];
 }
 
@@ -41,8 +44,10 @@ export interface StartupProfile {
 }
 
 export interface SizeReport {
-  bundle: BundleSize;
-  minified: BundleSize;
+  /** What `wrangler deploy` uploads, as configured in wrangler.toml. */
+  deployed: BundleSize;
+  /** The same code unminified: where each dependency's share comes from. */
+  unminified: BundleSize;
   startup: StartupProfile | { error: string };
 }
 
@@ -60,48 +65,53 @@ function wrangler(args: string[]): string {
   return output;
 }
 
-/** Which package (or app folder) a bundle input path belongs to. */
+/** Which package (or app folder) a bundle input or source-map source belongs to. */
 export function packageOf(input: string): string {
   // zod's translated error messages are worth a row of their own: they are most of zod's size.
-  if (input.includes('node_modules/zod/v4/locales/')) return 'zod (locales)';
+  if (/node_modules\/zod\/(.*\/)?locales\//.test(input)) return 'zod (locales)';
+  // drizzle-orm's published source maps point at ../src/, which resolves to node_modules/src/.
+  if (input.includes('node_modules/src/')) return 'drizzle-orm';
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
   if (match) return match[1]!;
   if (input.startsWith('node-built-in-modules:')) return '(node built-ins)';
-  if (input.startsWith('src/') || input.startsWith('db/')) return `(app) ${input.split('/')[0]}/`;
+  // Source-map sources are relative to the output folder: ../../work/main/src/app.ts
+  const relative = input.replace(/^(\.\.\/)+/, '/').replace(`${PROJECT_ROOT}/`, '');
+  if (relative.startsWith('src/') || relative.startsWith('db/')) return `(app) ${relative.split('/')[0]}/`;
   return '(other)';
 }
 
-export function measureBundle(minify: boolean): { size: BundleSize; code: string } {
+interface Build {
+  size: BundleSize;
+  code: string;
+  sourceMap: string;
+}
+
+function build(flags: string[]): Build {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bench-bundle-'));
   try {
     const metafile = path.join(outdir, 'meta.json');
-    const output = wrangler([
-      'deploy',
-      '--dry-run',
-      '--env',
-      '',
-      '--outdir',
-      outdir,
-      '--metafile',
-      metafile,
-      ...(minify ? ['--minify'] : []),
-    ]);
+    const output = wrangler(['deploy', '--dry-run', '--env', '', '--outdir', outdir, '--metafile', metafile, ...flags]);
     const totals = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
     if (!totals) throw new Error(`no "Total Upload" line in wrangler's output:\n${output}`);
     const code = readFileSync(path.join(outdir, 'index.js'), 'utf8');
+    const sourceMap = readFileSync(path.join(outdir, 'index.js.map'), 'utf8');
     const meta = JSON.parse(readFileSync(metafile, 'utf8')) as {
       outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
     };
-    const bundle = Object.values(meta.outputs).find((output) => output.entryPoint);
+    const bundle = Object.values(meta.outputs).find((entry) => entry.entryPoint);
     if (!bundle) throw new Error('no entry point in the metafile');
     const raw = new Map<string, number>();
     for (const [input, { bytesInOutput }] of Object.entries(bundle.inputs)) {
       raw.set(packageOf(input), (raw.get(packageOf(input)) ?? 0) + bytesInOutput);
     }
-    // Per package only for the unminified bundle: its `// <path>` markers split it into each
-    // package's code, which is compressed on its own (minified code has no markers).
-    const packages = minify ? [] : packageShares(raw, gzipByPackage(code), Number(totals[2]) * 1024);
-    return { size: { minify, uploadKiB: Number(totals[1]), gzipKiB: Number(totals[2]), packages }, code };
+    // Only unminified code has the module markers to split it by.
+    const markers = code.includes('\n// node_modules/');
+    const packages = markers ? packageShares(raw, gzipByPackage(code), Number(totals[2]) * 1024) : [];
+    return {
+      size: { flags, uploadKiB: Number(totals[1]), gzipKiB: Number(totals[2]), packages },
+      code,
+      sourceMap,
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -117,39 +127,33 @@ function packageShares(raw: Map<string, number>, gzipOwn: Map<string, number>, t
     .sort((a, b) => b.gzipBytes - a.gzipBytes);
 }
 
-/** Line ranges of the unminified bundle by package, from esbuild's `// <input path>` markers. */
-export function linePackages(code: string): string[] {
-  const owners: string[] = [];
+/** Each package's part of an unminified bundle, split at esbuild's `// <input path>` markers, gzipped alone. */
+function gzipByPackage(code: string): Map<string, number> {
+  const parts = new Map<string, string[]>();
   // Before the first module: esbuild's runtime helpers (__name, __export, __commonJS, ...).
   let current = '(esbuild helpers)';
   for (const line of code.split('\n')) {
     const marker = /^\/\/ ((?:node_modules\/|src\/|db\/|node-built-in-modules:)\S+)$/.exec(line);
     if (marker) current = packageOf(marker[1]!);
-    owners.push(current);
-  }
-  return owners;
-}
-
-function gzipByPackage(code: string): Map<string, number> {
-  const owners = linePackages(code);
-  const parts = new Map<string, string[]>();
-  code.split('\n').forEach((line, index) => {
-    const owner = owners[index]!;
-    const list = parts.get(owner) ?? [];
-    if (list.length === 0) parts.set(owner, list);
+    const list = parts.get(current) ?? [];
+    if (list.length === 0) parts.set(current, list);
     list.push(line);
-  });
+  }
   return new Map([...parts].map(([name, lines]) => [name, gzipSync(lines.join('\n')).length]));
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { url: string; lineNumber: number; functionName: string } }[];
+  nodes: { id: number; callFrame: { url: string; lineNumber: number; columnNumber: number; functionName: string } }[];
   samples: number[];
   timeDeltas: number[];
 }
 
-export function profileStartup(code: string, runs: number): StartupProfile {
-  const owners = linePackages(code);
+/**
+ * `wrangler check startup` builds the deployed bundle again (esbuild is deterministic: the same
+ * bytes as `build([])`), so that build's source map traces each sampled function to its package.
+ */
+export function profileStartup(sourceMap: string, runs: number): StartupProfile {
+  const map = new SourceMap(JSON.parse(sourceMap));
   const folder = mkdtempSync(path.join(tmpdir(), 'bench-startup-'));
   const active: number[] = [];
   const gc: number[] = [];
@@ -169,12 +173,12 @@ export function profileStartup(code: string, runs: number): StartupProfile {
         const frame = nodes.get(id);
         if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
         const micros = profile.timeDeltas[index + 1] ?? 0;
-        const owner =
-          frame.functionName === '(garbage collector)'
-            ? '(garbage collection)'
-            : frame.url.endsWith('index.js') && frame.lineNumber >= 0
-              ? (owners[frame.lineNumber] ?? '(unknown)')
-              : '(runtime)';
+        let owner = '(runtime)';
+        if (frame.functionName === '(garbage collector)') owner = '(garbage collection)';
+        else if (frame.url.endsWith('index.js') && frame.lineNumber >= 0) {
+          const entry = map.findEntry(frame.lineNumber, Math.max(0, frame.columnNumber));
+          owner = 'originalSource' in entry ? packageOf(entry.originalSource) : '(esbuild helpers)';
+        }
         byPackage.set(owner, (byPackage.get(owner) ?? 0) + micros);
         sampled += micros;
       });
@@ -195,15 +199,15 @@ export function profileStartup(code: string, runs: number): StartupProfile {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export function measureSize(options: { startupRuns?: number } = {}): SizeReport {
-  const { size: bundle, code } = measureBundle(false);
-  const { size: minified } = measureBundle(true);
+  const deployed = build([]);
+  const unminified = build(['--no-minify']);
   let startup: SizeReport['startup'];
   try {
-    startup = profileStartup(code, options.startupRuns ?? 3);
+    startup = profileStartup(deployed.sourceMap, options.startupRuns ?? 5);
   } catch (error) {
     startup = { error: (error as Error).message.split('\n').slice(0, 5).join(' ') };
   }
-  return { bundle, minified, startup };
+  return { deployed: deployed.size, unminified: unminified.size, startup };
 }
 
 if (import.meta.filename === path.resolve(process.argv[1] ?? '')) {
