@@ -2,18 +2,12 @@
 // store is the one of this project's CLERK_SECRET_KEY, the key the Worker calls Clerk with.
 import { env } from 'cloudflare:workers';
 import { inject } from 'vitest';
+import type { Failure } from './fake-clerk-api.ts';
 
 const baseUrl = inject('clerkApiUrl');
 const auth = { authorization: `Bearer ${env.CLERK_SECRET_KEY}` };
 
-export interface ClerkFailure {
-  path: string;
-  method?: string;
-  status?: number;
-  retryAfter?: number;
-  disconnect?: boolean;
-  times?: number;
-}
+export type ClerkFailure = Failure;
 
 export async function arrangeClerk(fixtures: {
   users?: Record<string, unknown>[];

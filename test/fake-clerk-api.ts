@@ -23,7 +23,7 @@ export interface FakeClerkApi {
   close(): Promise<void>;
 }
 
-interface Failure {
+export interface Failure {
   path: string;
   method?: string;
   status?: number;

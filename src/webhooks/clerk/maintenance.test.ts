@@ -6,6 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import { executeRows } from '../../../db/client.ts';
 import { clerkEvents, clerkOrganizationObject, clerkUserObject } from '../../../scripts/lib/clerk-events.ts';
+import { arrangeClerk } from '../../../test/clerk-api.ts';
 import { testDb, uniqueId } from '../../../test/helpers.ts';
 import { deliver, ledgerRows, svixId, syncedState } from '../../../test/webhooks.ts';
 import { clerkApiConfig } from '../../config.ts';
@@ -15,15 +16,6 @@ import { processDelivery } from './process.ts';
 import { reconcileClerk } from './reconcile.ts';
 
 const api = clerkApiConfig(env);
-
-async function arrangeClerk(fixtures: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${api.apiUrl}/__fixtures`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${api.secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(fixtures),
-  });
-  expect(response.status).toBe(204);
-}
 
 async function withDb<T>(work: (db: ReturnType<typeof testDb>['db']) => Promise<T>): Promise<T> {
   const { db, close } = testDb();
