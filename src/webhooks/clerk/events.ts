@@ -59,7 +59,8 @@ export const clerkMembership = z.looseObject({
 });
 export type ClerkMembership = z.infer<typeof clerkMembership>;
 
-const deletedObject = (prefix: 'user_' | 'org_' | 'orgmem_') => z.looseObject({ id: clerkId(prefix), deleted: z.literal(true) });
+const deletedObject = (prefix: 'user_' | 'org_' | 'orgmem_') =>
+  z.looseObject({ id: clerkId(prefix), deleted: z.literal(true) });
 
 const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.looseObject({ type: z.literal(type), timestamp: ms, data });
