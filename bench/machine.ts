@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/local-postgres.ts';
-import { withClient } from '../scripts/lib/local-stack.ts';
+import { withPgClient } from '../scripts/lib/pg-client.ts';
 
 export interface Machine {
   cpus: number;
@@ -48,7 +48,7 @@ export async function versions(databaseUrl?: string): Promise<Record<string, str
     }
   }
   if (databaseUrl) {
-    found.postgresql = await withClient(databaseUrl, async (client) => {
+    found.postgresql = await withPgClient(databaseUrl, async (client) => {
       const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
       return rows[0]!.v;
     });

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { type ClerkEnvelope, signDelivery } from '../scripts/lib/clerk-events.ts';
 import type { LocalStack } from '../scripts/lib/local-stack.ts';
+import { withPgClient } from '../scripts/lib/pg-client.ts';
 
 export interface Delivered {
   status: number;
@@ -101,16 +102,12 @@ export const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
 /** Row counts of every table the API writes. */
 export async function rowCounts(databaseUrl: string): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  return withPgClient(databaseUrl, async (client) => {
     const counts: Record<string, number> = {};
     for (const table of ['users', 'organizations', 'organization_memberships', 'projects', 'webhook_events']) {
       const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from ${table}`);
       counts[table] = rows[0]!.n;
     }
     return counts;
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -2,8 +2,10 @@
 // database, and prints the rows as a table. The confirming commands of docs/runbooks.md and
 // docs/debugging-matrix.md use it (pg_stat_activity, pg_stat_statements, EXPLAIN), so they work
 // on any machine with Node and no psql.
-import pg from 'pg';
+import type pg from 'pg';
+import { withPgClient } from './lib/pg-client.ts';
 import { withTargetDatabase } from './lib/target-database.ts';
+import { formatTable } from './lib/text-table.ts';
 
 const sql = process.argv.slice(2).join(' ').trim();
 if (!sql) {
@@ -12,15 +14,15 @@ if (!sql) {
 }
 
 await withTargetDatabase(async (url, label) => {
-  const client = new pg.Client({ connectionString: url, application_name: 'db:query' });
-  await client.connect();
-  try {
-    const results = await client.query(sql);
-    console.log(`-- ${label}`);
-    for (const result of Array.isArray(results) ? results : [results]) printResult(result);
-  } finally {
-    await client.end();
-  }
+  await withPgClient(
+    url,
+    async (client) => {
+      const results = await client.query(sql);
+      console.log(`-- ${label}`);
+      for (const result of Array.isArray(results) ? results : [results]) printResult(result);
+    },
+    'db:query',
+  );
 });
 
 function printResult(result: pg.QueryResult): void {
@@ -30,15 +32,7 @@ function printResult(result: pg.QueryResult): void {
   }
   const names = result.fields.map((field) => field.name);
   const cells = result.rows.map((row) => names.map((name) => cell(row[name])));
-  const widths = names.map((name, i) => Math.max(name.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: string[]) =>
-    values
-      .map((value, i) => value.padEnd(widths[i]!))
-      .join(' | ')
-      .trimEnd();
-  console.log(line(names));
-  console.log(widths.map((width) => '-'.repeat(width)).join('-+-'));
-  for (const row of cells) console.log(line(row));
+  console.log(formatTable(names, cells));
   console.log(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
 }
 

@@ -6,6 +6,8 @@ import pg from 'pg';
 import type { Database } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
 import { applyMigrations } from '../lib/migrations.ts';
+import { withPgClient } from '../lib/pg-client.ts';
+import { formatTable } from '../lib/text-table.ts';
 import { type ExplainOutput, type PlanSummary, summarizePlan } from './plan.ts';
 import { CRITICAL_PATHS, type CriticalPath } from './queries.ts';
 import { pickSamples, seed, type Volume } from './seed.ts';
@@ -29,16 +31,12 @@ export async function prepareDatabase(url: string, volume: Volume): Promise<Timi
   const started = Date.now();
   await applyMigrations(url);
   const migrated = Date.now();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withPgClient(url, async (client) => {
     await seed(client, volume);
     const seeded = Date.now();
     await client.query('vacuum analyze');
     return { migrateMs: migrated - started, seedMs: seeded - migrated, analyzeMs: Date.now() - seeded };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -106,11 +104,5 @@ export function formatReports(reports: StatementReport[]): string {
     `${plan.hitBlocks}/${plan.readBlocks}`,
     plan.problems.length === 0 ? 'ok' : 'FAIL',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join(' | ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }

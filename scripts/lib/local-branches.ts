@@ -1,7 +1,8 @@
 // Local "branches": copies of a database on the same server, made with CREATE DATABASE ... TEMPLATE
 // (a file-level copy: seconds for a development database). The local stand-in for a Neon branch,
 // to try a migration or a backfill on a copy before it touches the database `npm run dev` uses.
-import pg from 'pg';
+import type pg from 'pg';
+import { withPgClient } from './pg-client.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const PROTECTED = new Set(['postgres', 'template0', 'template1']);
@@ -15,7 +16,7 @@ export interface BranchOptions {
 
 export async function createBranch(adminUrl: string, name: string, from: string, options: BranchOptions = {}) {
   checkName(name, from);
-  await withAdmin(adminUrl, async (client) => {
+  await withPgClient(adminUrl, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount) throw new BranchError(`database "${name}" already exists`);
     const source = await client.query('select 1 from pg_database where datname = $1', [from]);
@@ -42,7 +43,7 @@ export async function createBranch(adminUrl: string, name: string, from: string,
 
 export async function dropBranch(adminUrl: string, name: string, protectedName: string) {
   checkName(name, protectedName);
-  await withAdmin(adminUrl, async (client) => {
+  await withPgClient(adminUrl, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (!exists.rowCount) throw new BranchError(`database "${name}" does not exist`);
     await client.query(`drop database ${client.escapeIdentifier(name)} with (force)`);
@@ -51,7 +52,7 @@ export async function dropBranch(adminUrl: string, name: string, protectedName: 
 
 /** Databases on the server other than the system ones. */
 export async function listDatabases(adminUrl: string): Promise<string[]> {
-  return withAdmin(adminUrl, async (client) => {
+  return withPgClient(adminUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       'select datname from pg_database where not datistemplate and datname <> $1 order by datname',
       ['postgres'],
@@ -82,14 +83,4 @@ async function failIfInUse(client: pg.Client, database: string) {
       'Stop what uses it (e.g. `npm run dev`), or run again with --terminate to disconnect them.',
     ].join('\n'),
   );
-}
-
-async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

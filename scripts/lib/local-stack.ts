@@ -14,10 +14,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { type NeonHttpServer, startNeonHttpServer } from '../neon-http-server.ts';
 import { freePort, type LocalPostgres, PROJECT_ROOT, startLocalPostgres } from './local-postgres.ts';
 import { applyMigrations } from './migrations.ts';
+import { withPgClient } from './pg-client.ts';
 import { importSigningKey, sessionClaims, signSessionToken } from './session-token.ts';
 
 export type Driver = 'pg' | 'neon-http';
@@ -113,7 +113,7 @@ async function start(
   // In the `postgres` database too: observers query the statistics from there, so their own
   // statements are not counted against the app's database.
   for (const url of [databaseUrl, postgres.adminUrl]) {
-    await withClient(url, (client) => client.query('create extension if not exists pg_stat_statements'));
+    await withPgClient(url, (client) => client.query('create extension if not exists pg_stat_statements'));
   }
 
   // 2. Secrets: generated here, never read from or written to .dev.vars.
@@ -267,20 +267,10 @@ async function start(
 }
 
 async function showDataDirectory(adminUrl: string): Promise<string> {
-  const { rows } = await withClient(adminUrl, (client) =>
+  const { rows } = await withPgClient(adminUrl, (client) =>
     client.query<{ dir: string }>(`select current_setting('data_directory') as dir`),
   );
   return rows[0]!.dir;
-}
-
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A port nothing listens on: connections to it are refused at once. */

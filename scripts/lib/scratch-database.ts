@@ -2,8 +2,8 @@
 // Node-side scripts create one next to the shared test database (so they never see each other's
 // rows) and drop it when done.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { createDatabase } from './local-postgres.ts';
+import { withPgClient } from './pg-client.ts';
 
 export interface ScratchDatabase {
   name: string;
@@ -33,11 +33,7 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
 
 /** DROP DATABASE, disconnecting whoever is still connected (WITH FORCE, Postgres 13+). */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
-  } finally {
-    await client.end();
-  }
+  await withPgClient(adminUrl, (client) =>
+    client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`),
+  );
 }

@@ -10,6 +10,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { deliver, mapConcurrent, rowCounts } from '../../bench/stack-client.ts';
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
+import { withPgClient } from '../../scripts/lib/pg-client.ts';
 import { base64url, importSigningKey, sessionClaims, signSessionToken } from '../../scripts/lib/session-token.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { tally } from './check.ts';
@@ -693,15 +694,10 @@ async function verbatimPhase(context: SuiteContext, attackerToken: string, run: 
 }
 
 async function queryUser(databaseUrl: string, clerkUserId: string) {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await client.query<{ first_name: string | null; last_name: string | null }>(
+  return withPgClient(databaseUrl, (client) =>
+    client.query<{ first_name: string | null; last_name: string | null }>(
       'select first_name, last_name from users where clerk_user_id = $1',
       [clerkUserId],
-    );
-  } finally {
-    await client.end();
-  }
+    ),
+  );
 }
