@@ -2,7 +2,7 @@
 // README's "Performance" section (between `<!-- bench:start -->` and `<!-- bench:end -->`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/lib/local-postgres.ts';
+import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import type { LoadResult } from './load.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { SCENARIO_LABELS } from './scenarios.ts';

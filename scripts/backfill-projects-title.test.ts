@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
+import { PROJECT_ROOT } from './lib/project-root.ts';
 import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.ts';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'backfill-projects-title.ts');

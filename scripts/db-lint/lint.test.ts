@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../lib/local-postgres.ts';
 import { MIGRATIONS_FOLDER } from '../lib/migration-files.ts';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 import { allMigrations, newMigrations } from './changed.ts';
 import { formatFinding, lintFiles, lintJournal } from './lint.ts';
 

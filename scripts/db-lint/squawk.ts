@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/local-postgres.ts';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 
 export interface SquawkFinding {
   file: string;

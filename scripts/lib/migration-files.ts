@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type MigrationMeta, readMigrationFiles } from 'drizzle-orm/migrator';
-import { PROJECT_ROOT } from './local-postgres.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'migrations');
 export const NO_TRANSACTION_MARKER = '-- migration: no-transaction';

@@ -1,6 +1,7 @@
 // Bad input of every kind is a 4xx problem, never a 500, and always a documented answer.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
 import { contentType, FUZZ_RUNS, headerValue, hostileBody, hostileString } from '../../test/fuzz.ts';
 import { call, uniqueId } from '../../test/helpers.ts';
@@ -14,7 +15,7 @@ async function expectHandled(response: Response, operation: string, allowed: num
   await documented(response, operation);
 }
 
-describe('fuzzed input never yields a 500', () => {
+describe('fuzzed input never yields a 500', { timeout: timeBudget({ requests: FUZZ_RUNS + 1 }) }, () => {
   it('POST /v1/projects bodies, content types and idempotency keys', async () => {
     const auth = await sessionHeaders(caller.sub, caller.organization);
     await fc.assert(

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { executeRows } from '../../db/client.ts';
 import { organizations } from '../../db/schema.ts';
+import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
 import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
 import {
@@ -199,7 +200,10 @@ describe('POST /v1/projects with Idempotency-Key', () => {
 });
 
 describe('GET /v1/projects', () => {
-  it('pages newest first across concurrent inserts without duplicates or gaps', async () => {
+  // 12 creates, then up to 20 pages each racing one more create.
+  it('pages newest first across concurrent inserts without duplicates or gaps', {
+    timeout: timeBudget({ requests: 12 + 2 * 20 }),
+  }, async () => {
     const caller = member(uniqueId('org'));
     const existing: string[] = [];
     for (let i = 0; i < 12; i += 1) existing.push((await createProject(caller, `p${i}`)).id);

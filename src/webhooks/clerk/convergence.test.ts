@@ -4,11 +4,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ClerkEnvelope, clerkEvents } from '../../../scripts/lib/clerk-events.ts';
+import { timeBudget } from '../../../test/budget.ts';
 import { roundTrips, uniqueId } from '../../../test/helpers.ts';
 import { deliver, syncedState } from '../../../test/webhooks.ts';
 
 describe('concurrent related events', () => {
-  it('never leaves a live membership of a user deleted at the same moment (60 racing pairs)', async () => {
+  // 60 user.created, then 120 racing deliveries, then the state read.
+  const budget = timeBudget({ requests: 60 + 120 + 1 });
+  it('never leaves a live membership of a user deleted at the same moment (60 racing pairs)', {
+    timeout: budget,
+  }, async () => {
     const marker = uniqueId('race');
     const pairs = Array.from({ length: 60 }, (_, n) => ({
       userId: `user_${marker}_${n}`,
@@ -156,7 +161,9 @@ const relabel = (events: ClerkEnvelope[], from: string, to: string): ClerkEnvelo
   JSON.parse(JSON.stringify(events).replaceAll(from, to));
 
 describe('convergence', () => {
-  it('duplicated, shuffled, concurrent delivery ends in the in-order state', { timeout: 120_000 }, async () => {
+  // 20 runs of at most 24 events, each delivered in order, then again with up to 8 duplicates.
+  const budget = timeBudget({ requests: 20 * (24 + 24 + 8 + 2) });
+  it('duplicated, shuffled, concurrent delivery ends in the in-order state', { timeout: budget }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 4, maxLength: 24 }),

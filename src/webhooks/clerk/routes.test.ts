@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { clerkEvents, signDelivery } from '../../../scripts/lib/clerk-events.ts';
+import { timeBudget } from '../../../test/budget.ts';
 import { call, roundTrips, uniqueId } from '../../../test/helpers.ts';
 import { deliver, ledgerRows, svixId, syncedState, webhookSecrets } from '../../../test/webhooks.ts';
 import { createApp } from '../../app.ts';
@@ -149,7 +150,9 @@ describe('POST /webhooks/clerk: winner rule', () => {
     ]);
   });
 
-  it('turns 50 concurrent deliveries of one event into one effect and one ledger row', async () => {
+  it('turns 50 concurrent deliveries of one event into one effect and one ledger row', {
+    timeout: timeBudget({ requests: 52 }),
+  }, async () => {
     const id = uniqueId('user');
     const event = clerkEvents.user('user.created', user(id, 1_000));
     const msg = svixId();
