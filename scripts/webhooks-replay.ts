@@ -1,17 +1,24 @@
 // `npm run webhooks:replay [-- --limit N] [--dry-run]`: re-processes failed webhook deliveries
 // (ledger outcome `failed`) through the same code as POST /webhooks/clerk, e.g. after a fix to
 // a schema that rejected them. Works on DATABASE_URL, or on the local database.
-import { parseArgs } from 'node:util';
 import { failedDeliveries } from '../src/webhooks/clerk/ledger.ts';
 import { processDelivery } from '../src/webhooks/clerk/process.ts';
+import { parseCommandLine, positiveInteger } from './lib/cli.ts';
 import { withNodeDb } from './lib/node-db.ts';
 import { withTargetDatabase } from './lib/target-database.ts';
 
-const { values } = parseArgs({
+const NAME = 'webhooks:replay';
+const { values } = parseCommandLine({
+  name: NAME,
+  usage: `
+usage: npm run webhooks:replay [-- --limit N] [--dry-run]
+
+Re-processes failed webhook deliveries (ledger outcome \`failed\`, oldest first, at most --limit,
+default 500) of DATABASE_URL, else the local database, through the webhook's own code.
+--dry-run lists them. Exits 1 when a delivery still fails.`,
   options: { limit: { type: 'string', default: '500' }, 'dry-run': { type: 'boolean', default: false } },
 });
-const limit = Number(values.limit);
-if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive integer');
+const limit = positiveInteger(NAME, 'limit', values.limit);
 
 await withTargetDatabase((url, label) =>
   withNodeDb(url, async (db) => {
@@ -29,5 +36,6 @@ await withTargetDatabase((url, label) =>
       );
     }
     console.log(Object.keys(tally).length ? JSON.stringify(tally) : 'nothing to replay');
+    if (!values['dry-run'] && tally['still failed']) process.exitCode = 1;
   }),
 );

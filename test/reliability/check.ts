@@ -21,6 +21,8 @@ export interface SuiteContext {
   database: string;
   seeded: ScenarioContext;
   seed: number;
+  /** `--quick`: smaller counts, same checks and pass rules (CI and a first look). */
+  quick: boolean;
   log(message: string): void;
 }
 

@@ -7,12 +7,14 @@ import { runLoad } from '../../bench/load.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { sleep } from './check.ts';
 
-export const LOAD = { clients: 100, seconds: 20, pollMs: 250 };
+const FULL = { clients: 100, seconds: 20, pollMs: 250 };
+const QUICK = { clients: 40, seconds: 6, pollMs: 250 };
 /** Connections the local Neon HTTP endpoint may pool (its default), on top of one per request. */
 const NEON_POOL = 10;
 
 export async function loadCheck(context: SuiteContext): Promise<CheckResult> {
   const { stack, observer, database } = context;
+  const LOAD = context.quick ? QUICK : FULL;
   const started = performance.now();
   const baseline = await observer.connections(database);
   // Local Hyperdrive opens one connection per request; the Neon HTTP endpoint pools up to 10.

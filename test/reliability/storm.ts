@@ -9,10 +9,12 @@ import { tally } from './check.ts';
 import { clerkHistory, relabel, seededRandom, withRedeliveries } from './history.ts';
 import { applyInOrder, differences, ledgerOutcomes, syncedState } from './state.ts';
 
-export const STORM = { events: 5_000, users: 500, redelivered: 0.25, senders: 20 };
+const FULL = { events: 5_000, users: 500, redelivered: 0.25, senders: 20 };
+const QUICK = { events: 1_000, users: 100, redelivered: 0.25, senders: 20 };
 
 export async function stormCheck(context: SuiteContext): Promise<CheckResult> {
   const { stack } = context;
+  const STORM = context.quick ? QUICK : FULL;
   const started = performance.now();
   const run = `${context.seeded.marker}s`;
   const [shuffledMarker, referenceMarker] = [`${run}A`, `${run}B`];
