@@ -2,7 +2,8 @@
 // unreachable dependency is one line saying how to fix it, and a failure is a non-zero exit,
 // also in a process that ran an embedded PostgreSQL (whose package once forced exit code 0).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
@@ -118,6 +119,49 @@ describe('npm run scripts', () => {
       expect(run.code).toBe(1);
     } finally {
       await scratch.drop();
+    }
+  });
+
+  it('token refuses to sign for an issuer that is not the local one, before touching .dev.vars', async () => {
+    const run = await runNode([...scriptCommand('token'), '--sub', 'user_1', '--env', 'production']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'token: CLERK_ISSUER is https://clerk.app.example.com, not a local issuer: get tokens for a real Clerk instance from Clerk.',
+    );
+  });
+
+  it('token mints v2 claims by default and v1 claims with --v1', async () => {
+    // In a copy of the scripts: minting writes .dev.vars next to them, never the checkout's.
+    const root = mkdtempSync(path.join(tmpdir(), 'token-'));
+    try {
+      cpSync(path.join(PROJECT_ROOT, 'scripts'), path.join(root, 'scripts'), { recursive: true });
+      for (const file of ['wrangler.toml', '.dev.vars.example', 'package.json']) {
+        cpSync(path.join(PROJECT_ROOT, file), path.join(root, file));
+      }
+      symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+      const claims = async (...args: string[]) => {
+        const run = await runNode([
+          path.join(root, 'scripts', 'token.ts'),
+          '--sub',
+          'user_1',
+          '--org',
+          'org_1',
+          ...args,
+        ]);
+        expect(run.stderr).toBe('');
+        return JSON.parse(Buffer.from(run.stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<
+          string,
+          unknown
+        >;
+      };
+      expect(await claims()).toMatchObject({ v: 2, sts: 'active', sub: 'user_1', o: { id: 'org_1', rol: 'admin' } });
+      const v1 = await claims('--v1', '--role', 'org:member');
+      expect(v1).toMatchObject({ sub: 'user_1', org_id: 'org_1', org_role: 'org:member' });
+      expect(v1).not.toHaveProperty('v');
+      expect(v1).not.toHaveProperty('sts');
+      expect(v1.sid).toMatch(/^sess_/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

@@ -12,11 +12,17 @@ const { values, positionals } = parseCommandLine({
   name: process.argv.includes('--drop') ? 'db:branch:drop' : 'db:branch',
   usage: `
 usage: npm run db:branch [-- <name> [--terminate]]
+       npm run -s db:branch -- <name> --url
        npm run db:branch:drop -- <name>
 
 Copies the local database "app" into a new local database <name> (--terminate disconnects other
-sessions of "app" first), drops it, or with no name lists the local databases and their URLs.`,
-  options: { drop: { type: 'boolean', default: false }, terminate: { type: 'boolean', default: false } },
+sessions of "app" first), drops it, or with no name lists the local databases and their URLs.
+--url prints only the URL of the existing local database <name> (for DATABASE_URL=$(...)).`,
+  options: {
+    drop: { type: 'boolean', default: false },
+    terminate: { type: 'boolean', default: false },
+    url: { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const [name] = positionals;
@@ -29,6 +35,11 @@ try {
     for (const database of await listDatabases(postgres.adminUrl)) {
       console.log(`  ${database.padEnd(24)} ${urlFor(postgres.port, database)}`);
     }
+  } else if (values.url) {
+    if (!(await listDatabases(postgres.adminUrl)).includes(name)) {
+      throw new BranchError(`database "${name}" does not exist: create it with \`npm run db:branch -- ${name}\``);
+    }
+    console.log(urlFor(postgres.port, name));
   } else if (values.drop) {
     await dropBranch(postgres.adminUrl, name, LOCAL_DATABASE);
     console.log(`dropped the local database "${name}"`);

@@ -8,13 +8,14 @@ import { importSigningKey, sessionClaims, signSessionToken } from './lib/session
 import { wranglerVars } from './lib/wrangler-config.ts';
 
 const USAGE = `
-usage: npm run token -- --sub <user id> [--org <org id> [--role org:admin]] [--ttl seconds] [--env name]
+usage: npm run token -- --sub <user id> [--org <org id> [--role org:admin]] [--v1] [--ttl seconds] [--env name]
 
 Prints a Clerk-shaped session token (RS256) that the local Worker accepts:
   curl -H "Authorization: Bearer $(npm run -s token -- --sub user_123)" localhost:8787/v1/me
 
   --sub   Clerk user id (required), e.g. user_123
   --org   active organization id, e.g. org_1; --role its role (default org:admin)
+  --v1    the version 1 claims (org_id, org_role) of instances not yet upgraded; default v2
   --ttl   lifetime in seconds (default 3600; Clerk's own tokens live 60 s)
   --env   read CLERK_ISSUER and CLERK_AUTHORIZED_PARTIES from [env.<name>] of wrangler.toml
           (default: the environment the running \`npm run dev\` uses, else the top level)
@@ -30,29 +31,45 @@ const { values: args } = parseCommandLine({
     role: { type: 'string', default: 'org:admin' },
     ttl: { type: 'string', default: '3600' },
     env: { type: 'string' },
+    v1: { type: 'boolean', default: false },
   },
 });
 
 if (!args.sub) fail(NAME, '--sub is required, e.g. `npm run token -- --sub user_123`');
 const ttlSeconds = positiveInteger(NAME, 'ttl', args.ttl);
 
-ensureDevVars();
-const devVars = readDevVars();
-if (!devVars.DEV_CLERK_PRIVATE_KEY) {
-  fail(NAME, '.dev.vars has no DEV_CLERK_PRIVATE_KEY: it holds real Clerk keys, so get tokens from Clerk instead');
-}
-
 // Values as `wrangler dev` sees them: .dev.vars overrides the [vars] of wrangler.toml.
-const vars = { ...wranglerVars(args.env ?? runningDevServer()?.env), ...devVars };
+const vars = { ...wranglerVars(args.env ?? runningDevServer()?.env), ...readDevVars() };
 const issuer = vars.CLERK_ISSUER;
 const authorizedParty = vars.CLERK_AUTHORIZED_PARTIES?.split(',')[0]?.trim();
 if (!issuer || !authorizedParty) fail(NAME, 'CLERK_ISSUER and CLERK_AUTHORIZED_PARTIES must be set in wrangler.toml');
+// The local key only ever signs for the local stand-in issuer: a token for a real Clerk instance
+// comes from Clerk, never from a key on a laptop.
+if (!isLocalIssuer(issuer)) {
+  fail(NAME, `CLERK_ISSUER is ${issuer}, not a local issuer: get tokens for a real Clerk instance from Clerk.`);
+}
+
+ensureDevVars();
+const privateKey = readDevVars().DEV_CLERK_PRIVATE_KEY;
+if (!privateKey) {
+  fail(NAME, '.dev.vars has no DEV_CLERK_PRIVATE_KEY: it holds real Clerk keys, so get tokens from Clerk instead');
+}
 
 const claims = sessionClaims({
   sub: args.sub,
   issuer,
   authorizedParty,
   organization: args.org ? { id: args.org, role: args.role } : undefined,
+  version: args.v1 ? 1 : 2,
   ttlSeconds,
 });
-console.log(await signSessionToken(await importSigningKey(devVars.DEV_CLERK_PRIVATE_KEY), claims));
+console.log(await signSessionToken(await importSigningKey(privateKey), claims));
+
+function isLocalIssuer(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return ['localhost', '127.0.0.1', '[::1]'].includes(hostname) || hostname.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}

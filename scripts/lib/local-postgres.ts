@@ -86,7 +86,7 @@ function handle(port: number, stop: () => Promise<void>): LocalPostgres {
 }
 
 /** The port of a server already running on this data folder, from its postmaster.pid. */
-function runningServerPort(databaseDir: string): number | undefined {
+export function runningServerPort(databaseDir: string): number | undefined {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');

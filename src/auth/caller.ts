@@ -5,7 +5,14 @@ export interface Caller {
   /** Clerk user id (`sub`). */
   userId: string;
   /** The active organization of the session, or null for a personal session. */
-  organization: { id: string; role: string | null } | null;
+  organization: {
+    id: string;
+    /** The role key as Clerk's SDKs name it (`org:admin`), whatever the token version. */
+    role: string | null;
+    slug: string | null;
+    /** Custom permission keys, `org:<feature>:<permission>`. */
+    permissions: string[];
+  } | null;
 }
 
 /** Who owns what the caller creates and lists: the active organization, else the caller. */

@@ -7,6 +7,8 @@ import { documented } from '../../test/contract.ts';
 import { FUZZ_RUNS, headerValue, isHeaderValue } from '../../test/fuzz.ts';
 import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
 import { claimsFor, signedToken } from '../../test/sessions.ts';
+import { clerkConfig } from '../config.ts';
+import { verifySessionToken } from './session.ts';
 
 // Any authenticated route will do; GET /v1/projects needs no arranged data.
 const ROUTE = 'GET /v1/projects';
@@ -37,6 +39,59 @@ async function hs256(header: object, payload: object, secret: string): Promise<s
   );
   return `${input}.${base64url(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input)))}`;
 }
+
+describe('session token shapes, as Clerk issues them', () => {
+  const sub = uniqueId('user');
+  const organization = {
+    id: uniqueId('org'),
+    role: 'org:admin',
+    slug: 'acme',
+    permissions: ['org:invoices:read', 'org:invoices:manage', 'org:reports:read'],
+  };
+  const config = clerkConfig(env);
+
+  it.each([1, 2] as const)('accepts a v%i personal session', async (version) => {
+    const claims = claimsFor(sub, { version });
+    expect('v' in claims).toBe(version === 2);
+    expect('sts' in claims).toBe(version === 2);
+    const response = await request(`Bearer ${await signedToken(claims)}`);
+    expect(response.status).toBe(200);
+    expect(await verifySessionToken(await signedToken(claims), config)).toEqual({ userId: sub, organization: null });
+  });
+
+  it('reads the organization of a v1 and a v2 token alike (role, slug, permissions)', async () => {
+    const v1 = claimsFor(sub, { version: 1, organization });
+    const v2 = claimsFor(sub, { version: 2, organization });
+    expect(v1).toMatchObject({ org_id: organization.id, org_role: 'org:admin', org_slug: 'acme' });
+    expect(v2).toMatchObject({ o: { id: organization.id, rol: 'admin', slg: 'acme', per: 'read,manage', fpm: '3,1' } });
+    for (const claims of [v1, v2]) {
+      expect(await verifySessionToken(await signedToken(claims), config)).toEqual({ userId: sub, organization });
+      expect((await request(`Bearer ${await signedToken(claims)}`)).status).toBe(200);
+    }
+  });
+
+  it('rejects a token without a session: JWT-template tokens share the instance key', async () => {
+    const { sid: _, sts: __, v: ___, fva: ____, jti: _____, ...template } = claimsFor(sub);
+    await expectUnauthorized(await request(`Bearer ${await signedToken(template)}`), /not a session token/i);
+    const notASession = claimsFor(sub, {}, { sid: 'tpl_123' });
+    await expectUnauthorized(await request(`Bearer ${await signedToken(notASession)}`), /not a session token/i);
+  });
+
+  it.each([3, '2', null])('rejects a token version it does not know (v: %j)', async (v) => {
+    const token = await signedToken(claimsFor(sub, {}, { v }));
+    await expectUnauthorized(await request(`Bearer ${token}`), /version/);
+  });
+
+  it('rejects malformed organization claims of either version', async () => {
+    for (const claims of [
+      claimsFor(sub, { version: 1 }, { org_id: 'org_1', org_permissions: 'org:a:b' }),
+      claimsFor(sub, { version: 2 }, { o: { rol: 'admin' } }),
+      claimsFor(sub, { version: 2 }, { o: { id: 'user_1' } }),
+    ]) {
+      await expectUnauthorized(await request(`Bearer ${await signedToken(claims)}`), /malformed/);
+    }
+  });
+});
 
 describe('session authentication', () => {
   const sub = uniqueId('user');
@@ -111,9 +166,16 @@ describe('session authentication', () => {
     );
   });
 
-  it('treats a pending session as signed out', async () => {
-    const token = await signedToken(claimsFor(sub, {}, { sts: 'pending' }));
-    await expectUnauthorized(await request(`Bearer ${token}`), /pending/);
+  it('treats a pending session as signed out, in either version', async () => {
+    for (const version of [2, 1] as const) {
+      const token = await signedToken(claimsFor(sub, { version }, { sts: 'pending' }));
+      await expectUnauthorized(await request(`Bearer ${token}`), /pending/);
+    }
+  });
+
+  it('rejects a session status Clerk does not issue', async () => {
+    const token = await signedToken(claimsFor(sub, {}, { sts: 'revoked' }));
+    await expectUnauthorized(await request(`Bearer ${token}`), /malformed/);
   });
 
   it('rejects a token without a subject', async () => {

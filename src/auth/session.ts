@@ -1,6 +1,7 @@
 // Clerk session tokens, verified without a network call: `@clerk/backend` checks the RS256
 // signature against CLERK_JWT_KEY, `exp`/`nbf`/`iat` and `azp`; this module adds what Clerk
-// leaves to the application: `iss`, pending sessions, and the organization claims.
+// leaves to the application: `iss`, session tokens only, the session status, and the
+// organization claims of either token version (Clerk's "Session tokens" page).
 import { verifyToken } from '@clerk/backend';
 import { TokenVerificationError } from '@clerk/backend/errors';
 import { z } from 'zod';
@@ -14,15 +15,40 @@ type SessionConfig = ReturnType<typeof clerkConfig>;
 /** Clock drift tolerated between Clerk and this Worker (Clerk's default). */
 const CLOCK_SKEW_MS = 5_000;
 
-// Clerk session claims, v1 (`org_id`, `org_role`) and v2 (`v: 2`, `o: {id, rol}`).
-const sessionClaims = z.looseObject({
-  // Clerk ids only: anything else (a NUL, quotes) never reaches a query.
+const shortText = z.string().max(255);
+
+// Claims both versions carry. `sid` is what makes a token a session token: a JWT-template token
+// is signed with the same instance key but has no session, a lifetime of its own, and outlives
+// sign-out, so it must never authenticate a request.
+const commonClaims = {
   sub: clerkId('user_'),
-  iss: z.unknown(),
-  sts: z.unknown(),
-  o: z.looseObject({ id: clerkId('org_'), rol: z.string().max(255).optional() }).optional(),
+  sid: clerkId('sess_'),
+  iss: z.string(),
+  // Absent on instances that have not opted in; only `active` sessions are signed in.
+  sts: z.enum(['active', 'pending']).optional(),
+};
+
+const v1Claims = z.looseObject({
+  ...commonClaims,
   org_id: clerkId('org_').optional(),
-  org_role: z.string().max(255).optional(),
+  org_role: shortText.optional(),
+  org_slug: shortText.optional(),
+  org_permissions: z.array(shortText).max(1000).optional(),
+});
+
+const v2Claims = z.looseObject({
+  ...commonClaims,
+  v: z.literal(2),
+  fea: z.string().max(8192).optional(),
+  o: z
+    .looseObject({
+      id: clerkId('org_'),
+      rol: shortText.optional(),
+      slg: shortText.optional(),
+      per: z.string().max(8192).optional(),
+      fpm: z.string().max(8192).optional(),
+    })
+    .optional(),
 });
 
 const REASONS: Record<string, string> = {
@@ -44,7 +70,7 @@ export function unauthorized(detail: string): ApiError {
 
 /** The caller behind a session token, or a 401 ApiError saying why there is none. */
 export async function verifySessionToken(token: string, config: SessionConfig): Promise<Caller> {
-  let payload: unknown;
+  let payload: Record<string, unknown>;
   try {
     // Every option passed explicitly: Clerk would otherwise look in process.env, which is not
     // where Workers keep bindings. No secretKey, so a token can never trigger a JWKS fetch.
@@ -57,26 +83,77 @@ export async function verifySessionToken(token: string, config: SessionConfig): 
     const reason = error instanceof TokenVerificationError ? REASONS[error.reason] : undefined;
     throw unauthorized(reason ?? 'The session token is invalid.');
   }
-  const claims = sessionClaims.safeParse(payload);
-  if (!claims.success) throw unauthorized('The session token claims are malformed.');
-  const { iss, sts, o, org_id, org_role, sub } = claims.data;
   // Clerk does not check the issuer: a token from another Clerk instance that happens to be
   // signed with a key we trust must still be rejected.
-  if (iss !== config.issuer) throw unauthorized('The session token was issued by another Clerk instance.');
-  // A pending session (e.g. an organization still to be chosen) counts as signed out.
-  if (sts === 'pending') throw unauthorized('The session is pending; finish signing in first.');
-  return { userId: sub, organization: activeOrganization(o, org_id, org_role) };
+  if (payload.iss !== config.issuer) throw unauthorized('The session token was issued by another Clerk instance.');
+  if (typeof payload.sid !== 'string' || !payload.sid.startsWith('sess_')) {
+    throw unauthorized('Not a session token (no session id): JWT-template tokens are not accepted.');
+  }
+  const caller = callerOf(payload);
+  if (caller === 'pending') throw unauthorized('The session is pending; finish signing in first.');
+  return caller;
 }
 
-function activeOrganization(
-  v2: { id: string; rol?: string | undefined } | undefined,
-  orgId: string | undefined,
-  orgRole: string | undefined,
-): Caller['organization'] {
-  // v2 tokens drop the `org:` prefix of role keys; restore it as Clerk's own parser does.
-  if (v2) return { id: v2.id, role: v2.rol ? `org:${v2.rol}` : null };
-  if (orgId) return { id: orgId, role: orgRole ?? null };
-  return null;
+/** The caller from claims of a version this API knows; v1 carries no `v` claim. */
+function callerOf(payload: Record<string, unknown>): Caller | 'pending' {
+  if (payload.v === undefined) {
+    const claims = parse(v1Claims, payload);
+    if (claims.sts === 'pending') return 'pending';
+    return {
+      userId: claims.sub,
+      organization: claims.org_id
+        ? {
+            id: claims.org_id,
+            role: claims.org_role ?? null,
+            slug: claims.org_slug ?? null,
+            permissions: claims.org_permissions ?? [],
+          }
+        : null,
+    };
+  }
+  if (payload.v === 2) {
+    const claims = parse(v2Claims, payload);
+    if (claims.sts === 'pending') return 'pending';
+    const o = claims.o;
+    return {
+      userId: claims.sub,
+      organization: o
+        ? {
+            id: o.id,
+            // v2 drops the `org:` prefix of role keys; restore it as Clerk's own parser does.
+            role: o.rol ? `org:${o.rol}` : null,
+            slug: o.slg ?? null,
+            permissions: organizationPermissions(claims.fea, o.per, o.fpm),
+          }
+        : null,
+    };
+  }
+  throw unauthorized('The session token version is not one this API knows (1 or 2).');
+}
+
+function parse<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
+  const claims = schema.safeParse(payload);
+  if (!claims.success) throw unauthorized('The session token claims are malformed.');
+  return claims.data;
+}
+
+/**
+ * v2's compact permissions back to `org:<feature>:<permission>` keys: `fea` lists features by
+ * scope (`o:`, `u:`, `uo:`), `per` the permission names, and `fpm` one decimal bitmask per
+ * organization feature, bit i granting `per[i]`.
+ */
+function organizationPermissions(fea = '', per = '', fpm = ''): string[] {
+  const features = fea
+    .split(',')
+    .map((entry) => /^(o|uo|ou):(.+)$/.exec(entry.trim())?.[2])
+    .filter((feature) => feature !== undefined);
+  const names = per.split(',').map((name) => name.trim());
+  const masks = fpm.split(',').map((mask) => (/^\d{1,15}$/.test(mask.trim()) ? Number(mask) : 0));
+  return features.flatMap((feature, index) =>
+    names
+      .filter((name, bit) => name !== '' && Math.floor((masks[index] ?? 0) / 2 ** bit) % 2 === 1)
+      .map((name) => `org:${feature}:${name}`),
+  );
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

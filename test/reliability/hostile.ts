@@ -99,6 +99,8 @@ interface Tokens {
   /** Valid signature, hostile claims. */
   withSub(sub: string): Promise<string>;
   withOrg(orgId: string): Promise<string>;
+  /** The payload in the v1 organization claims (org_id, org_role, org_slug). */
+  withOrgV1(payload: string): Promise<string>;
 }
 
 /** What an HTTP client can put in a header as is: visible ASCII and Latin-1 bytes, inner spaces and tabs. */
@@ -296,6 +298,9 @@ async function makeTokens(stack: SuiteContext['stack'], attackerId: string): Pro
       await stack.signClaims(claims({ iss: 'https://clerk.attacker.example' })),
       await stack.signClaims(claims({ azp: 'https://evil.example' })),
       await stack.signClaims(claims({ sts: 'pending' })),
+      await stack.signClaims(claims({ v: 3 })), // a version Clerk never issued
+      await stack.signClaims(claims({ sid: undefined, sts: undefined, v: undefined })), // JWT-template shaped
+      await stack.signClaims(claims({ sid: `tpl_${attackerId}` })),
       await signSessionToken(otherKey, claims()), // another key
       `${header}.${base64url(JSON.stringify(claims({ sub: `${attackerId}_admin` })))}.${signature}`, // tampered
       `${unsigned({ alg: 'none', typ: 'JWT' }, claims())}.`,
@@ -306,6 +311,8 @@ async function makeTokens(stack: SuiteContext['stack'], attackerId: string): Pro
     ],
     withSub: (sub) => stack.signClaims(claims({ sub })),
     withOrg: (orgId) => stack.signClaims(claims({ o: { id: orgId, rol: 'admin' } })),
+    withOrgV1: (payload) =>
+      stack.signClaims(claims({ v: undefined, sts: undefined, org_id: payload, org_role: payload, org_slug: payload })),
   };
 }
 
@@ -451,6 +458,12 @@ function requestTemplates(
       method: 'GET',
       path: '/v1/projects',
       headers: bearer(await tokens.withOrg(p.slice(0, 8_000))),
+      expect: 'lt500',
+    })),
+    t('list: valid signature, payload in v1 organization claims', async (p) => ({
+      method: 'GET',
+      path: '/v1/projects',
+      headers: bearer(await tokens.withOrgV1(p.slice(0, 8_000))),
       expect: 'lt500',
     })),
     t('list: forged or expired token', (_p, n) => ({
