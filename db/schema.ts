@@ -105,7 +105,7 @@ export const organizations = pgTable(
 
 /**
  * Organization memberships synced from Clerk.
- * Deletion rules (enforced by the webhook statements, see src/webhooks/clerk/apply.ts):
+ * Deletion rules (enforced by the webhook statements, see src/clerk/sync.ts):
  * - deleting the user or the organization tombstones the membership;
  * - a membership that arrives after its user or organization was deleted is stored as deleted;
  * - a `{deleted: true}` event that arrives first has no parents yet: organization_id and user_id

@@ -1,7 +1,7 @@
 // `npm run sync:clerk [-- --pages N]`: a full reconciliation run from Clerk's Backend API, the
 // same code the Cron Trigger runs with a small bound. Needs CLERK_SECRET_KEY (shell or
 // .dev.vars); CLERK_API_URL defaults to https://api.clerk.com.
-import { reconcileClerk } from '../src/webhooks/clerk/reconcile.ts';
+import { reconcileClerk } from '../src/clerk/reconcile.ts';
 import { fail, parseCommandLine, positiveInteger } from './lib/cli.ts';
 import { readDevVars } from './lib/dev-vars.ts';
 import { withNodeDb } from './lib/node-db.ts';

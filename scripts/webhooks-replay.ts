@@ -1,8 +1,9 @@
 // `npm run webhooks:replay [-- --limit N] [--dry-run]`: re-processes failed webhook deliveries
 // (ledger outcome `failed`) through the same code as POST /webhooks/clerk, e.g. after a fix to
 // a schema that rejected them. Works on DATABASE_URL, or on the local database.
-import { failedDeliveries } from '../src/webhooks/clerk/ledger.ts';
-import { processDelivery } from '../src/webhooks/clerk/process.ts';
+
+import { processDelivery } from '../src/clerk/deliveries.ts';
+import { failedDeliveries } from '../src/clerk/ledger.ts';
 import { parseCommandLine, positiveInteger } from './lib/cli.ts';
 import { withNodeDb } from './lib/node-db.ts';
 import { withTargetDatabase } from './lib/target-database.ts';

@@ -1,10 +1,10 @@
 // The Cron Trigger (wrangler.toml [triggers]): prunes the webhook ledger and reconciles recent
 // Clerk changes. Each part is bounded, so a run never outlives its CPU and wall-time limits.
 import { createRequestDb } from '../db/client.ts';
+import { pruneLedger } from './clerk/ledger.ts';
+import { CRON_RECONCILE, reconcileClerk } from './clerk/reconcile.ts';
 import { type Bindings, clerkApiConfig, databaseConfig } from './config.ts';
-import { log } from './middleware/request-context.ts';
-import { pruneLedger } from './webhooks/clerk/ledger.ts';
-import { CRON_RECONCILE, reconcileClerk } from './webhooks/clerk/reconcile.ts';
+import { log } from './lib/log.ts';
 
 export async function runScheduled(
   controller: ScheduledController,

@@ -25,6 +25,24 @@ export async function deliver(
   return { response, outcome };
 }
 
+/**
+ * Delivers like Svix: a 503 (the database did not answer in time, e.g. connections piling up on
+ * a busy machine) is redelivered with the same svix id until another answer comes. Returns the
+ * final answer and how many 503s preceded it.
+ */
+export async function deliverAsSvix(
+  event: ClerkEnvelope,
+  options: { svixId?: string } = {},
+): Promise<Sent & { redelivered: number }> {
+  const id = options.svixId ?? svixId();
+  for (let redelivered = 0; ; redelivered += 1) {
+    const sent = await deliver(event, { svixId: id });
+    if (sent.response.status !== 503 || redelivered === 5) return { ...sent, redelivered };
+    await sent.response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** redelivered));
+  }
+}
+
 export function svixId(): string {
   return `msg_${crypto.randomUUID().replaceAll('-', '')}`;
 }

@@ -5,10 +5,10 @@
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../db/client.ts';
 import type { Owner } from '../../src/auth/caller.ts';
+import { processDelivery } from '../../src/clerk/deliveries.ts';
+import { failedDeliveries, pruneLedger } from '../../src/clerk/ledger.ts';
 import { findUser } from '../../src/me/queries.ts';
 import { findProject, insertProject, listProjects } from '../../src/projects/queries.ts';
-import { failedDeliveries, pruneLedger } from '../../src/webhooks/clerk/ledger.ts';
-import { processDelivery } from '../../src/webhooks/clerk/process.ts';
 import { clerkEvents } from '../lib/clerk-events.ts';
 
 /** Real values from the seeded database (seed.ts pickSamples). */

@@ -1,5 +1,5 @@
-// The whole API running locally, for the benchmark (bench/) and the reliability suite
-// (test/reliability/): embedded PostgreSQL, migrations, and the real Worker under `wrangler dev`
+// The whole API running locally, for the benchmark (proof/bench/) and the reliability suite
+// (proof/reliability/): embedded PostgreSQL, migrations, and the real Worker under `wrangler dev`
 // (local mode) on a free port, on either database driver. Independent of .dev.vars: the webhook
 // secret and the session-token key pair are generated in-process and handed to wrangler through a
 // temporary env file (`--env-file`, which makes wrangler skip .dev.vars), so a developer's own

@@ -1,7 +1,7 @@
 // Clerk's Backend API (CLERK_API_URL), for data a session token does not carry. Answers are
 // validated with the same zod schemas as webhook payloads, so both paths store the same shape.
 import type { clerkApiConfig } from '../config.ts';
-import { type ClerkUser, clerkUser } from '../webhooks/clerk/events.ts';
+import { type ClerkUser, clerkUser } from './events.ts';
 
 export type ClerkApiConfig = ReturnType<typeof clerkApiConfig>;
 

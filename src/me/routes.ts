@@ -4,15 +4,15 @@
 // rule (applyUserSnapshot), so whichever copy is newer wins, whatever arrives first. That
 // first call costs three round trips (read, write, read back); every later call costs one.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { requireSession } from '../auth/middleware.ts';
+import { requireSession } from '../auth/require-session.ts';
 import { fetchClerkUser } from '../clerk/backend-api.ts';
+import { API_EVENT_ID, applyUserSnapshot } from '../clerk/sync.ts';
 import { clerkApiConfig } from '../config.ts';
+import { log } from '../lib/log.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
 import { database } from '../middleware/database.ts';
-import { log } from '../middleware/request-context.ts';
 import { errorResponses, SESSION_SECURITY } from '../openapi/problems.ts';
 import type { AppEnv } from '../types.ts';
-import { API_EVENT_ID, applyUserSnapshot } from '../webhooks/clerk/apply.ts';
 import { findUser, type UserRow } from './queries.ts';
 import { type Me, meSchema } from './schemas.ts';
 

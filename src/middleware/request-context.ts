@@ -1,5 +1,6 @@
 // Request id, one structured log line per request, and Server-Timing with the database time.
 import { createMiddleware } from 'hono/factory';
+import { log } from '../lib/log.ts';
 import type { AppEnv } from '../types.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -32,8 +33,3 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-/** Structured JSON logs: one object per line, picked up by Workers Logs (observability). */
-export function log(entry: Record<string, unknown>): void {
-  console.log(JSON.stringify(entry));
-}

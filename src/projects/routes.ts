@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
 import { isOrganizationAdmin, ownerOf } from '../auth/caller.ts';
-import { requireSession } from '../auth/middleware.ts';
+import { requireSession } from '../auth/require-session.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
 import { database } from '../middleware/database.ts';
 import { jsonBody } from '../middleware/json-body.ts';

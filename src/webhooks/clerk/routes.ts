@@ -3,11 +3,11 @@
 // a bad signature is 401, a payload we cannot read is 422 (kept in the ledger for replay).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { processDelivery } from '../../clerk/deliveries.ts';
 import { webhookConfig } from '../../config.ts';
 import { ApiError, problemResponse } from '../../lib/problem.ts';
 import { database } from '../../middleware/database.ts';
 import type { AppEnv } from '../../types.ts';
-import { processDelivery } from './process.ts';
 import { isSignedBy, svixHeaders } from './verify.ts';
 
 export const WEBHOOK_MAX_BYTES = 256 * 1024;

@@ -1,7 +1,7 @@
 // Data the scenarios need, created through the Worker itself: synced users (so GET /v1/me never
 // falls back to Clerk's API), a user with 120 projects (so a page of 50 is full), and tokens.
-import { clerkEvents } from '../scripts/lib/clerk-events.ts';
-import type { LocalStack } from '../scripts/lib/local-stack.ts';
+import { clerkEvents } from '../../scripts/lib/clerk-events.ts';
+import type { LocalStack } from '../../scripts/lib/local-stack.ts';
 import type { ScenarioContext } from './scenarios.ts';
 import { deliver, mapConcurrent } from './stack-client.ts';
 

@@ -2,9 +2,9 @@
 // Server-Timing round trips, and the server-side views the benchmark and the reliability suite
 // read (pg_stat_statements, pg_stat_activity, row counts).
 import pg from 'pg';
-import { type ClerkEnvelope, signDelivery } from '../scripts/lib/clerk-events.ts';
-import type { LocalStack } from '../scripts/lib/local-stack.ts';
-import { withPgClient } from '../scripts/lib/pg-client.ts';
+import { type ClerkEnvelope, signDelivery } from '../../scripts/lib/clerk-events.ts';
+import type { LocalStack } from '../../scripts/lib/local-stack.ts';
+import { withPgClient } from '../../scripts/lib/pg-client.ts';
 
 export interface Delivered {
   status: number;

@@ -1,5 +1,5 @@
 // The load generator: autocannon in a process of its own, so generating requests never competes
-// with the driver's event loop. `runLoad(spec)` spawns `node bench/load.ts <spec.json>`; the child
+// with the driver's event loop. `runLoad(spec)` spawns `node proof/bench/load.ts <spec.json>`; the child
 // runs the scenario and writes a LoadResult next to the spec.
 //
 // Counted per response: status, latency, and the database round trips the Worker reports in

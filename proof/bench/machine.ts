@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withPgClient } from '../scripts/lib/pg-client.ts';
-import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
+import { withPgClient } from '../../scripts/lib/pg-client.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 
 export interface Machine {
   cpus: number;

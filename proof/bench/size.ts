@@ -7,14 +7,14 @@
 //   estimate: gzip shares context across modules), split at esbuild's `// <path>` module markers;
 // - `wrangler check startup`: startup CPU of the deployed bundle in the local workerd, sampled into
 //   a CPU profile whose functions are traced to packages through the bundle's source map.
-// Run alone with `node bench/size.ts`.
+// Run alone with `node proof/bench/size.ts`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 
 export interface PackageShare {
   package: string;

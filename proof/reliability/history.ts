@@ -1,8 +1,9 @@
 // Generated Clerk histories for the webhook checks: users, organizations and memberships being
 // created, updated and deleted, emitted in the order Clerk would emit them. Deterministic for a
 // given seed, so a failing run can be replayed.
-import { shuffle } from '../../bench/scenarios.ts';
+
 import { type ClerkEnvelope, clerkEvents } from '../../scripts/lib/clerk-events.ts';
+import { shuffle } from '../bench/scenarios.ts';
 
 export interface Delivery {
   /** Emission order: the in-order reference applies deliveries sorted by it. */

@@ -1,7 +1,8 @@
 // What every reliability check returns, and what it is given.
-import type { ScenarioContext } from '../../bench/scenarios.ts';
-import type { PostgresObserver } from '../../bench/stack-client.ts';
+
 import type { LocalStack } from '../../scripts/lib/local-stack.ts';
+import type { ScenarioContext } from '../bench/scenarios.ts';
+import type { PostgresObserver } from '../bench/stack-client.ts';
 
 export interface CheckResult {
   name: string;

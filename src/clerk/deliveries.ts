@@ -1,8 +1,8 @@
 // What happens to a verified delivery: parse, classify, apply, ledger. Shared by the webhook
 // route and `npm run webhooks:replay`, so a replayed event goes through exactly the same code.
-import type { Database } from '../../../db/client.ts';
-import { applyClerkEvent, type Delivery, type DeliveryOutcome, recordUnapplied } from './apply.ts';
+import type { Database } from '../../db/client.ts';
 import { clerkEvent, HANDLED_EVENT_TYPES } from './events.ts';
+import { applyClerkEvent, type Delivery, type DeliveryOutcome, recordUnapplied } from './sync.ts';
 
 export type ProcessResult = { outcome: DeliveryOutcome } | { failed: string };
 

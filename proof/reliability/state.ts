@@ -2,8 +2,8 @@
 
 import { withNodeDb } from '../../scripts/lib/node-db.ts';
 import { withPgClient } from '../../scripts/lib/pg-client.ts';
-import { processDelivery } from '../../src/webhooks/clerk/process.ts';
-import { readSyncedState, type SyncedState } from '../synced-state.ts';
+import { processDelivery } from '../../src/clerk/deliveries.ts';
+import { readSyncedState, type SyncedState } from '../../test/synced-state.ts';
 import type { Delivery } from './history.ts';
 
 /** The synced state of Clerk ids containing `marker` (see test/synced-state.ts). */

@@ -8,10 +8,10 @@
 // Phase 2: the same payloads in requests that are valid (project names, idempotency keys, Clerk
 // fields): never 5xx, and what is stored reads back verbatim.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { deliver, mapConcurrent, rowCounts } from '../../bench/stack-client.ts';
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
 import { withPgClient } from '../../scripts/lib/pg-client.ts';
 import { base64url, importSigningKey, sessionClaims, signSessionToken } from '../../scripts/lib/session-token.ts';
+import { deliver, mapConcurrent, rowCounts } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { tally } from './check.ts';
 import { seededRandom } from './history.ts';

@@ -1,8 +1,8 @@
-// bench/results.json's shape, the targets, and the Markdown written into bench/README.md and the
+// proof/bench/results.json's shape, the targets, and the Markdown written into proof/bench/README.md and the
 // README's "Performance" section (between `<!-- bench:start -->` and `<!-- bench:end -->`).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 import type { LoadResult } from './load.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { SCENARIO_LABELS } from './scenarios.ts';
@@ -162,7 +162,7 @@ export function renderReadmeTable(results: BenchResults): string {
   ].join('\n');
 }
 
-/** Everything for bench/README.md: the table, webhook outcomes, status counts, bundle shares. */
+/** Everything for proof/bench/README.md: the table, webhook outcomes, status counts, bundle shares. */
 export function renderBenchDetails(results: BenchResults): string {
   const lines = [renderReadmeTable(results), '', '### Per scenario', ''];
   lines.push(
@@ -238,10 +238,12 @@ export function replaceBetweenMarkers(file: string, name: string, content: strin
   writeFileSync(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
 }
 
-// `node bench/report.ts`: renders the tables again from bench/results.json (after a change to
+// `node proof/bench/report.ts`: renders the tables again from proof/bench/results.json (after a change to
 // this file), without measuring anything.
 if (import.meta.filename === path.resolve(process.argv[1] ?? '')) {
-  const results = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
-  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'bench', 'README.md'), 'bench', renderBenchDetails(results));
+  const results = JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'proof', 'bench', 'results.json'), 'utf8'),
+  ) as BenchResults;
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'proof', 'bench', 'README.md'), 'bench', renderBenchDetails(results));
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));
 }

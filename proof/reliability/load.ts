@@ -1,9 +1,9 @@
-// Check 1, load: 100 concurrent clients for 20 s, mixed across the endpoints (bench/scenarios.ts
+// Check 1, load: 100 concurrent clients for 20 s, mixed across the endpoints (proof/bench/scenarios.ts
 // "mixed": /health, /ready, /v1/me, list, get, create, webhooks), from a separate process.
 // Passes with 0 errors (non-2xx, socket errors, timeouts) and Postgres connections to the app's
 // database, polled every 250 ms, never above the bound and back to the baseline afterwards
 // (no leaked clients).
-import { runLoad } from '../../bench/load.ts';
+import { runLoad } from '../bench/load.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { sleep } from './check.ts';
 

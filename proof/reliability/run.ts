@@ -1,21 +1,21 @@
 // `npm run test:reliability`: the reliability suite against the running local stack (embedded
 // PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Four checks, each
 // bounded in count and time and each printing its figure; exits non-zero when one fails.
-//   1. load             test/reliability/load.ts
-//   2. webhook storm    test/reliability/storm.ts
-//   3. database outage  test/reliability/outage.ts
-//   4. hostile input    test/reliability/hostile.ts
+//   1. load             proof/reliability/load.ts
+//   2. webhook storm    proof/reliability/storm.ts
+//   3. database outage  proof/reliability/outage.ts
+//   4. hostile input    proof/reliability/hostile.ts
 // Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describeMachine, machine } from '../../bench/machine.ts';
-import { replaceBetweenMarkers } from '../../bench/report.ts';
-import { seed } from '../../bench/seed.ts';
-import { databaseName, PostgresObserver } from '../../bench/stack-client.ts';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
-import { startFakeClerkApi } from '../fake-clerk-api.ts';
+import { startFakeClerkApi } from '../../test/fake-clerk-api.ts';
+import { describeMachine, machine } from '../bench/machine.ts';
+import { replaceBetweenMarkers } from '../bench/report.ts';
+import { seed } from '../bench/seed.ts';
+import { databaseName, PostgresObserver } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { hostileCheck } from './hostile.ts';
 import { loadCheck } from './load.ts';

@@ -18,8 +18,8 @@
 // a second only when such a race actually happened.
 import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { type Database, executeRows } from '../../../db/client.ts';
-import { TransientError } from '../../lib/db-errors.ts';
+import { type Database, executeRows } from '../../db/client.ts';
+import { TransientError } from '../lib/db-errors.ts';
 import {
   type ClerkEvent,
   type ClerkMembership,

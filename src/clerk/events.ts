@@ -1,8 +1,8 @@
 // The Clerk events this template handles, validated with zod. Only the fields the sync stores
 // are required; everything else Clerk sends is allowed and ignored (Clerk adds fields).
 import { z } from 'zod';
-import { clerkId } from '../../clerk/ids.ts';
-import { storableText } from '../../lib/validation.ts';
+import { storableText } from '../lib/validation.ts';
+import { clerkId } from './ids.ts';
 
 const ms = z.number().int().nonnegative();
 // Everything stored in a text column: a NUL would make Postgres reject the row (a 500); as a

@@ -1,7 +1,7 @@
 // What the load generator sends: one request factory per scenario. Shared by the benchmark
-// (bench/run.ts) and the reliability suite's load check (test/reliability/). Runs in the load
-// process (bench/load.ts), never in the process that drives wrangler.
-import { clerkEvents, signDelivery } from '../scripts/lib/clerk-events.ts';
+// (proof/bench/run.ts) and the reliability suite's load check (proof/reliability/). Runs in the load
+// process (proof/bench/load.ts), never in the process that drives wrangler.
+import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
 
 export const SCENARIOS = [
   'health',

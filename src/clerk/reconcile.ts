@@ -1,10 +1,10 @@
 // Repairs drift after lost or disabled webhook deliveries: pages through Clerk's Backend API
 // (most recently updated first) and applies every user and organization through the same
 // winner rule as the webhook path. Bounded per run; stops on a long rate limit.
-import type { Database } from '../../../db/client.ts';
-import { type ClerkApiConfig, listClerkObjects } from '../../clerk/backend-api.ts';
-import { API_EVENT_ID, applyOrganizationSnapshot, applyUserSnapshot, type SyncOutcome } from './apply.ts';
+import type { Database } from '../../db/client.ts';
+import { type ClerkApiConfig, listClerkObjects } from './backend-api.ts';
 import { clerkOrganization, clerkUser } from './events.ts';
+import { API_EVENT_ID, applyOrganizationSnapshot, applyUserSnapshot, type SyncOutcome } from './sync.ts';
 
 export interface ReconcileOptions {
   /** Pages per object kind and run. */

@@ -1,6 +1,6 @@
 // Keeping the webhook ledger in shape: pruning and the replay queue.
 import { sql } from 'drizzle-orm';
-import { type Database, executeRows } from '../../../db/client.ts';
+import { type Database, executeRows } from '../../db/client.ts';
 
 export const LEDGER_RETENTION_DAYS = 30;
 

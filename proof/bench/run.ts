@@ -1,15 +1,15 @@
 // `npm run bench`: throughput, latency, errors and database round trips per request for each
 // scenario on both drivers, plus the Worker's size and startup CPU. Everything runs locally:
 // embedded PostgreSQL, the real Worker under `wrangler dev`, load from a separate process
-// (bench/load.ts, autocannon) against 127.0.0.1 only.
+// (proof/bench/load.ts, autocannon) against 127.0.0.1 only.
 //
 // Exits 1 when a target (round trips, errors, bundle) is missed. Usage: USAGE below.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseCommandLine, usageError } from '../scripts/lib/cli.ts';
-import { type Driver, startLocalStack } from '../scripts/lib/local-stack.ts';
-import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
+import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
+import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 import { runLoad } from './load.ts';
 import { machine, versions } from './machine.ts';
 import {
@@ -33,9 +33,9 @@ Requests/s, latency, errors and database round trips per endpoint on both driver
 Worker's size and startup CPU, all against the local stack. Exits 1 when a target is missed.
 
   (no options)        both drivers, 8 s per scenario after 2 s warm-up: about 6 minutes;
-                      writes bench/results.json
-  --update-readme     a full run also rewrites the tables in bench/README.md and README.md
-  --quick             3 s per scenario (about 2.5 minutes); writes bench/out/ only
+                      writes proof/bench/results.json
+  --update-readme     a full run also rewrites the tables in proof/bench/README.md and README.md
+  --quick             3 s per scenario (about 2.5 minutes); writes proof/bench/out/ only
   --driver pg|neon-http   --scenario <name> (repeatable)   --duration s   --warmup s
   --connections n (default 10)   --no-size (skip bundle size and startup CPU)
 `;
@@ -69,7 +69,7 @@ const durationSeconds = Number(args.duration ?? (args.quick ? 3 : 8));
 const warmupSeconds = Number(args.warmup ?? (args.quick ? 1 : 2));
 const connections = Number(args.connections);
 const withSize = args.size;
-// A full run is what the committed figures come from; anything partial goes to bench/out/.
+// A full run is what the committed figures come from; anything partial goes to proof/bench/out/.
 const complete =
   !args.quick &&
   args.driver === undefined &&
@@ -79,7 +79,7 @@ const complete =
   withSize;
 if (args['update-readme'] && !complete) usageError(NAME, '--update-readme needs a full run (no other options)');
 const committed = complete && args['update-readme'];
-const outDir = committed ? path.join(PROJECT_ROOT, 'bench') : path.join(PROJECT_ROOT, 'bench', 'out');
+const outDir = committed ? path.join(PROJECT_ROOT, 'proof', 'bench') : path.join(PROJECT_ROOT, 'proof', 'bench', 'out');
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -155,9 +155,9 @@ results.targets = targets;
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 if (committed) {
-  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'bench', 'README.md'), 'bench', renderBenchDetails(results));
+  replaceBetweenMarkers(path.join(PROJECT_ROOT, 'proof', 'bench', 'README.md'), 'bench', renderBenchDetails(results));
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));
-  log('wrote bench/results.json, bench/README.md and the Performance table in README.md');
+  log('wrote proof/bench/results.json, proof/bench/README.md and the Performance table in README.md');
 } else {
   writeFileSync(path.join(outDir, 'README.md'), renderBenchDetails(results));
   log(
