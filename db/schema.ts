@@ -14,6 +14,7 @@ import {
   boolean,
   check,
   customType,
+  type ExtraConfigColumn,
   index,
   integer,
   pgTable,
@@ -171,42 +172,112 @@ export const webhookEvents = pgTable(
 );
 
 /**
+ * Idempotency-Key records of creates, for every resource (src/lib/idempotency.ts). Its own table
+ * rather than four nullable columns on each resource table: a record has a lifecycle of its own
+ * (it lives 24 h, is taken over when expired and deleted by the scheduled job), most rows of a
+ * resource never have one, and a resource's table then holds only the resource. Written by the
+ * create statement itself, so a create is still one round trip.
+ * Deletion: pruned by the scheduled job after expiry; a resource deleted within the 24 h keeps its
+ * record, so a retry of its create still gets the original 201 (the answer to that request).
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    id: id(),
+    // sha256 of (operation, caller, key): one caller's key never meets another's.
+    keyHash: text('key_hash').notNull(),
+    // sha256 of the owner and the validated body: the same key with another request is a 422.
+    requestHash: text('request_hash').notNull(),
+    // The original response body, replayed to retries.
+    response: text('response').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // The create statement's claim: lookup and conflict target.
+    uniqueIndex('idempotency_keys_key_hash_key').on(t.keyHash),
+    // The scheduled prune of expired records, in bounded batches.
+    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
+/** Who may own a resource's rows (src/lib/owned-resource.ts). */
+type OwnedBy = 'user' | 'organization' | 'both';
+
+/**
+ * The columns every resource owned by a user or an organization has: a UUIDv7 id, its owner's
+ * foreign key (ON DELETE CASCADE: purging an owner row purges its resources; a tombstoned owner
+ * keeps them, and a deleted user or organization can no longer get a session to reach them),
+ * the version behind ETag / If-Match (bumped by every update), and timestamps.
+ */
+export function ownedResourceColumns<O extends OwnedBy>(ownedBy: O) {
+  // Builders are mutable (`.notNull()` changes the builder it is called on): one per use.
+  const organizationId = () => uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' });
+  const userId = () => uuid('user_id').references(() => users.id, { onDelete: 'cascade' });
+  type Owners = O extends 'both'
+    ? { organizationId: ReturnType<typeof organizationId>; userId: ReturnType<typeof userId> }
+    : O extends 'organization'
+      ? { organizationId: ReturnType<ReturnType<typeof organizationId>['notNull']> }
+      : { userId: ReturnType<ReturnType<typeof userId>['notNull']> };
+  const owners = (
+    ownedBy === 'both'
+      ? { organizationId: organizationId(), userId: userId() }
+      : ownedBy === 'organization'
+        ? { organizationId: organizationId().notNull() }
+        : { userId: userId().notNull() }
+  ) as Owners;
+  return {
+    id: id(),
+    ...owners,
+    version: integer('version').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  };
+}
+
+/**
+ * Their indexes: the list of an owner's rows, newest first, is a keyset page read in the order of
+ * `(owner_id, id desc)`, with no sort step. A table owned by both kinds has one partial index per
+ * owner kind and a check that each row has exactly one owner.
+ */
+export function ownedResourceIndexes(
+  name: string,
+  t: { id: ExtraConfigColumn; organizationId?: ExtraConfigColumn; userId?: ExtraConfigColumn },
+) {
+  const both = t.organizationId !== undefined && t.userId !== undefined;
+  const byOwner = (column: ExtraConfigColumn) => {
+    const ownerIndex = index(`${name}_${column.name}_id_idx`).on(column, t.id.desc());
+    return both ? ownerIndex.where(sql`${column} is not null`) : ownerIndex;
+  };
+  return [
+    ...(both ? [check(`${name}_one_owner`, sql`num_nonnulls(${t.organizationId}, ${t.userId}) = 1`)] : []),
+    ...(t.organizationId ? [byOwner(t.organizationId)] : []),
+    ...(t.userId ? [byOwner(t.userId)] : []),
+  ];
+}
+
+/**
  * The example resource: projects owned by an organization (created with an active organization
- * in the session) or by a user personally. Delete this table, its folder src/projects/ and its
- * routes when you start your own resources; keep the patterns.
- * Ownership: exactly one of organization_id / user_id. Deletion: a project is hard-deleted by
- * DELETE /v1/projects/:id; purging its owner row cascades. Tombstoned owners keep their
- * projects (a deleted user or organization can no longer get a session to reach them).
+ * in the session) or by a user personally. `npm run init -- --without-example` removes it, with
+ * its folder src/projects/ and its migrations; `npm run new:resource` makes your own the same way.
  */
 export const projects = pgTable(
   'projects',
   {
-    id: id(),
-    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    ...ownedResourceColumns('both'),
     name: text('name').notNull(),
     description: text('description'),
-    // Optimistic concurrency: the ETag. Bumped by every update.
-    version: integer('version').notNull().default(1),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
-    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-    // Idempotent create (Idempotency-Key header), kept on the row it created instead of a
-    // separate table: sha256 of (caller, key), sha256 of the request body, the original
-    // response body, and when the key stops counting (24 h).
+    // Deprecated: Idempotency-Key records moved to idempotency_keys (migration 0003); no code
+    // reads or writes these since. Dropped by a contract migration in the next release, once no
+    // deployed release writes them (docs/migrations.md, "Expand and contract", step 7).
     idempotencyKeyHash: text('idempotency_key_hash'),
     idempotencyRequestHash: text('idempotency_request_hash'),
     idempotencyResponse: text('idempotency_response'),
     idempotencyExpiresAt: timestamptz('idempotency_expires_at'),
   },
   (t) => [
-    check('projects_one_owner', sql`num_nonnulls(${t.organizationId}, ${t.userId}) = 1`),
-    // GET /v1/projects for an organization: newest first by UUIDv7 id (keyset, no sort step).
-    index('projects_organization_id_id_idx')
-      .on(t.organizationId, t.id.desc())
-      .where(sql`${t.organizationId} is not null`),
-    // GET /v1/projects for a user's personal projects, same order.
-    index('projects_user_id_id_idx').on(t.userId, t.id.desc()).where(sql`${t.userId} is not null`),
-    // Idempotency-Key lookups and the conflict target of the idempotent insert.
+    ...ownedResourceIndexes('projects', t),
+    // Deprecated with the columns above.
     uniqueIndex('projects_idempotency_key_hash_key')
       .on(t.idempotencyKeyHash)
       .where(sql`${t.idempotencyKeyHash} is not null`),

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
+import { timeBudget } from '../test/budget.ts';
 import { freePort } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
 import { withNodeDb } from './lib/node-db.ts';
@@ -50,7 +51,8 @@ const NODE_SCRIPTS = Object.entries(
 /** A stack trace's frames: what a user should never have to read for an expected failure. */
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-describe('npm run scripts', () => {
+// Each test starts one or two Node processes of a script.
+describe('npm run scripts', { timeout: timeBudget({ processes: 2 }) }, () => {
   it('has scripts to check', () => {
     expect(NODE_SCRIPTS).toEqual(expect.arrayContaining(['dev', 'token', 'webhook', 'db:query', 'sync:clerk']));
   });

@@ -129,21 +129,26 @@ export const clerkApiConfig = section((env) => {
   return { apiUrl: vars.CLERK_API_URL.replace(/\/+$/, ''), secretKey: vars.CLERK_SECRET_KEY };
 });
 
-/** CLERK_WEBHOOK_SIGNING_SECRET: one or more `whsec_` secrets, space-separated during rotation. */
-export const webhookConfig = section((env) => {
-  const secrets = (env.CLERK_WEBHOOK_SIGNING_SECRET ?? '').split(/\s+/).filter(Boolean);
-  if (secrets.length === 0 || !secrets.every((secret) => /^whsec_[A-Za-z0-9+/=]+$/.test(secret))) {
-    throw new ConfigError(
-      ['CLERK_WEBHOOK_SIGNING_SECRET'],
-      'CLERK_WEBHOOK_SIGNING_SECRET must hold one or more space-separated whsec_ secrets',
-    );
-  }
-  return { signingSecrets: secrets.map((secret) => new Webhook(secret)) };
+const webhookSchema = z.object({
+  // One or more `whsec_` secrets, space-separated during a rotation.
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .transform((value) => value.split(/\s+/).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must hold space-separated whsec_ secrets'))
+        .min(1, 'must hold at least one whsec_ secret'),
+    ),
 });
 
-export const httpConfig = section((env) => ({
-  corsOrigins: (env.CORS_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean),
-}));
+/** Webhook signature verification (src/webhooks/clerk/). */
+export const webhookConfig = section((env) => {
+  const vars = parse(webhookSchema, env);
+  return { signingSecrets: vars.CLERK_WEBHOOK_SIGNING_SECRET.map((secret) => new Webhook(secret)) };
+});
+
+// Optional: without it no browser origin may call (every route, /health included, still works).
+const httpSchema = z.object({ CORS_ORIGINS: z.string().default('').pipe(commaList).pipe(z.array(z.url())) });
+
+/** CORS (src/app.ts): the origins whose browsers may call the API. */
+export const httpConfig = section((env) => ({ corsOrigins: parse(httpSchema, env).CORS_ORIGINS }));

@@ -5,7 +5,9 @@
 // fails, and one that merely runs on a busy machine does not.
 const BASE_MS = 20_000;
 const PER_REQUEST_MS = 250;
+// A Node process that loads a script's TypeScript import graph: ~1.5 s of CPU when idle.
+const PER_PROCESS_MS = 20_000;
 
-export function timeBudget(work: { requests: number }): number {
-  return BASE_MS + work.requests * PER_REQUEST_MS;
+export function timeBudget(work: { requests?: number; processes?: number }): number {
+  return BASE_MS + (work.requests ?? 0) * PER_REQUEST_MS + (work.processes ?? 0) * PER_PROCESS_MS;
 }

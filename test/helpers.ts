@@ -1,6 +1,8 @@
 // Shared helpers for tests that run inside workerd against the real Worker.
 import { env, exports } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { createRequestDb, type Database } from '../db/client.ts';
+import { organizations, users } from '../db/schema.ts';
 
 /** Sends a request through the Worker's real fetch handler. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
@@ -22,4 +24,28 @@ export function testDb(): { db: Database; close: () => Promise<void> } {
 /** A unique suffix so each test file's rows never collide with another's. */
 export function uniqueId(prefix: string): string {
   return `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
+}
+
+/** Runs `work` with a direct pg connection (arranging and asserting, never the code under test). */
+export async function withTestDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const { db, close } = testDb();
+  try {
+    return await work(db);
+  } finally {
+    await close();
+  }
+}
+
+export function userRow(clerkUserId: string) {
+  return withTestDb(async (db) => {
+    const [row] = await db.select().from(users).where(eq(users.clerkUserId, clerkUserId));
+    return row;
+  });
+}
+
+export function organizationRow(clerkOrgId: string) {
+  return withTestDb(async (db) => {
+    const [row] = await db.select().from(organizations).where(eq(organizations.clerkOrgId, clerkOrgId));
+    return row;
+  });
 }

@@ -1,6 +1,7 @@
-// Seeds a database, runs every critical path (queries.ts) through the app's own query code while
-// recording the SQL it sends, and explains each statement with the same parameters. Used by
-// `npm run db:explain` on a throwaway server, and by its test.
+// Seeds a database, runs every critical path (the core's in queries.ts, each resource's in
+// `src/<folder>/explain.ts`) through the app's own query code while recording the SQL it sends,
+// and explains each statement with the same parameters. Used by `npm run db:explain` on a
+// throwaway server, and by its test.
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Database } from '../../db/client.ts';
@@ -8,9 +9,11 @@ import * as schema from '../../db/schema.ts';
 import { applyMigrations } from '../lib/migrations.ts';
 import { withPgClient } from '../lib/pg-client.ts';
 import { formatTable } from '../lib/text-table.ts';
+import type { CoreSamples, CriticalPath } from './paths.ts';
 import { type ExplainOutput, type PlanSummary, summarizePlan } from './plan.ts';
-import { CRITICAL_PATHS, type CriticalPath } from './queries.ts';
-import { pickSamples, seed, type Volume } from './seed.ts';
+import { CORE_PATHS } from './queries.ts';
+import { resourceExplains } from './resources.ts';
+import { pickSamples, seed, volumeAt } from './seed.ts';
 
 export interface StatementReport {
   path: CriticalPath;
@@ -26,13 +29,17 @@ export interface Timings {
   analyzeMs: number;
 }
 
-/** Migrations, seed rows, VACUUM ANALYZE (statistics and the visibility map, as autovacuum would). */
-export async function prepareDatabase(url: string, volume: Volume): Promise<Timings> {
+/**
+ * Migrations, seed rows (the core's, then each resource's), VACUUM ANALYZE (statistics and the
+ * visibility map, as autovacuum would).
+ */
+export async function prepareDatabase(url: string, scale: number): Promise<Timings> {
   const started = Date.now();
   await applyMigrations(url);
   const migrated = Date.now();
   return withPgClient(url, async (client) => {
-    await seed(client, volume);
+    await seed(client, volumeAt(scale));
+    for (const resource of await resourceExplains()) await resource.seed(client, scale);
     const seeded = Date.now();
     await client.query('vacuum analyze');
     return { migrateMs: migrated - started, seedMs: seeded - migrated, analyzeMs: Date.now() - seeded };
@@ -43,7 +50,7 @@ export async function prepareDatabase(url: string, volume: Volume): Promise<Timi
  * Every path runs in a transaction that is rolled back (writes included), once to record its
  * statements and once per statement under EXPLAIN ANALYZE, so each sees the seeded data.
  */
-export async function explainCriticalPaths(url: string, paths = CRITICAL_PATHS): Promise<StatementReport[]> {
+export async function explainCriticalPaths(url: string, only?: CriticalPath[]): Promise<StatementReport[]> {
   const client = new pg.Client({ connectionString: url, application_name: 'db:explain' });
   await client.connect();
   const recorded: { sql: string; params: unknown[] }[] = [];
@@ -52,7 +59,7 @@ export async function explainCriticalPaths(url: string, paths = CRITICAL_PATHS):
     schema,
     logger: { logQuery: (sql, params) => recorded.push({ sql, params }) },
   }) as unknown as Database;
-  const rolledBack = async <T>(work: () => Promise<T>): Promise<T> => {
+  const rolledBack = async <T>(work: () => PromiseLike<T>): Promise<T> => {
     await client.query('begin');
     try {
       return await work();
@@ -62,6 +69,7 @@ export async function explainCriticalPaths(url: string, paths = CRITICAL_PATHS):
   };
   try {
     const samples = await pickSamples(client);
+    const paths = only ?? [...CORE_PATHS, ...(await allResourcePaths(client))];
     const { rows: large } = await client.query<{ relname: string }>(
       `select relname from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace and relpages > 10`,
     );
@@ -105,4 +113,10 @@ export function formatReports(reports: StatementReport[]): string {
     plan.problems.length === 0 ? 'ok' : 'FAIL',
   ]);
   return formatTable(header, rows);
+}
+
+async function allResourcePaths(client: pg.Client): Promise<CriticalPath<CoreSamples>[]> {
+  const paths: CriticalPath<CoreSamples>[] = [];
+  for (const resource of await resourceExplains()) paths.push(...(await resource.prepare(client)));
+  return paths;
 }

@@ -1,26 +1,26 @@
-// Realistic volume for plan checks, generated in bulk inside Postgres (generate_series): no rows
-// cross the network, so the default volume takes seconds. Distributions matter more than totals:
-// owners are skewed (a few organizations and users own many projects, as in real tenants), ids are
-// UUIDv7 in creation order over months, and most ledger rows are old enough to be pruned.
+// Realistic volume of the core tables for plan checks, generated in bulk inside Postgres
+// (generate_series): no rows cross the network, so the default volume takes seconds. Distributions
+// matter more than totals: ids are UUIDv7 in creation order over months, and most ledger rows are
+// old enough to be pruned. Resources seed their own rows over these users and organizations
+// (`src/<folder>/explain.ts`), owners skewed as real tenants are.
 import type pg from 'pg';
-import type { Samples } from './queries.ts';
+import { atScale, type CoreSamples, sampleRow } from './paths.ts';
 
 export interface Volume {
   users: number;
   organizations: number;
   memberships: number;
-  projects: number;
   webhookEvents: number;
+  idempotencyKeys: number;
 }
 
 export function volumeAt(scale: number): Volume {
-  const at = (n: number) => Math.max(100, Math.round(n * scale));
   return {
-    users: at(100_000),
-    organizations: at(10_000),
-    memberships: at(150_000),
-    projects: at(200_000),
-    webhookEvents: at(500_000),
+    users: atScale(100_000, scale),
+    organizations: atScale(10_000, scale),
+    memberships: atScale(150_000, scale),
+    webhookEvents: atScale(500_000, scale),
+    idempotencyKeys: atScale(50_000, scale),
   };
 }
 
@@ -70,24 +70,13 @@ export async function seed(client: pg.Client, volume: Volume): Promise<void> {
        lateral (select now() - interval '700 days' * (1 - g::float8 / $1) as t) as x`,
     [volume.memberships],
   );
-  // Projects over a year: 60% owned by an organization, 40% personal, owners picked with a
-  // power-law skew (random()^3) so the first owners hold thousands of projects.
+  // Idempotency-Key records of the last two days: half expired (the prune's work), half live.
   await client.query(
-    `with owners as (
-       select (select array_agg(id order by id) from organizations) as orgs,
-              (select array_agg(id order by id) from users where deleted_at is null) as usrs)
-     insert into projects (id, organization_id, user_id, name, description, created_at, updated_at,
-       idempotency_key_hash, idempotency_request_hash, idempotency_response, idempotency_expires_at)
-     select pg_temp.uuidv7_at(t),
-       case when personal then null else orgs[1 + floor(random() ^ 3 * cardinality(orgs))::int] end,
-       case when personal then usrs[1 + floor(random() ^ 3 * cardinality(usrs))::int] end,
-       'Project ' || g, case when g % 3 = 0 then 'A project description of some length ' || g end, t, t,
-       case when keyed then md5('k' || g) || md5('k2' || g) end, case when keyed then md5('r' || g) end,
-       case when keyed then '{"id":"' || g || '"}' end, case when keyed then t + interval '24 hours' end
-     from owners, generate_series(1, $1) as g,
-       lateral (select now() - interval '365 days' * (1 - g::float8 / $1) as t,
-                       g % 5 in (0, 1) as personal, g % 5 = 2 as keyed) as x`,
-    [volume.projects],
+    `insert into idempotency_keys (id, key_hash, request_hash, response, expires_at, created_at)
+     select pg_temp.uuidv7_at(t), md5('k' || g) || md5('k2' || g), md5('r' || g), '{"id":"' || g || '"}',
+       t + interval '24 hours', t
+     from generate_series(1, $1) as g, lateral (select now() - interval '48 hours' * (1 - g::float8 / $1) as t) as x`,
+    [volume.idempotencyKeys],
   );
   // Ledger over 60 days: 97% applied, 1.5% stale, 1% ignored, 0.5% failed; bodies of ~300 bytes.
   await client.query(
@@ -106,35 +95,13 @@ export async function seed(client: pg.Client, volume: Volume): Promise<void> {
   );
 }
 
-/** Real values to query with: the heaviest owners, cursors in the middle of their lists. */
-export async function pickSamples(client: pg.Client): Promise<Samples> {
-  const one = async (sql: string) => {
-    const { rows } = await client.query(sql);
-    if (!rows[0]) throw new Error(`no sample for: ${sql}`);
-    return rows[0] as Record<string, string>;
-  };
-  const org = await one(
-    `select o.clerk_org_id, p.id as cursor from organizations o
-       join lateral (select count(*) as n from projects where organization_id = o.id) c on true
-       join lateral (select id from projects where organization_id = o.id order by id desc offset c.n / 2 limit 1) p on true
-     order by c.n desc limit 1`,
+/** Real values to query with. */
+export async function pickSamples(client: pg.Client): Promise<CoreSamples> {
+  const user = await sampleRow(
+    client,
+    'select clerk_user_id from users where deleted_at is null order by id desc limit 1 offset 17',
   );
-  const personal = await one(
-    `select u.clerk_user_id, p.id as cursor from users u
-       join lateral (select count(*) as n from projects where user_id = u.id) c on true
-       join lateral (select id from projects where user_id = u.id order by id desc offset c.n / 2 limit 1) p on true
-     where u.id in (select user_id from projects where user_id is not null group by user_id order by count(*) desc limit 1)`,
-  );
-  const user = await one('select clerk_user_id from users where deleted_at is null order by id desc limit 1 offset 17');
-  const event = await one('select svix_id from webhook_events order by id desc limit 1 offset 42');
-  const key = await one('select idempotency_key_hash from projects where idempotency_key_hash is not null limit 1');
-  return {
-    clerkUserId: user.clerk_user_id!,
-    clerkOrgId: org.clerk_org_id!,
-    orgCursor: org.cursor!,
-    personalClerkUserId: personal.clerk_user_id!,
-    personalCursor: personal.cursor!,
-    svixId: event.svix_id!,
-    idempotencyKeyHash: key.idempotency_key_hash!,
-  };
+  const event = await sampleRow(client, 'select svix_id from webhook_events order by id desc limit 1 offset 42');
+  const key = await sampleRow(client, 'select key_hash from idempotency_keys where expires_at > now() limit 1');
+  return { clerkUserId: user.clerk_user_id!, svixId: event.svix_id!, idempotencyKeyHash: key.key_hash! };
 }

@@ -63,9 +63,7 @@ const REASONS: Record<string, string> = {
 
 export function unauthorized(detail: string): ApiError {
   // RFC 6750: a 401 names the scheme; `invalid_token` tells clients to get a fresh one.
-  return new ApiError(401, 'unauthorized', 'Unauthorized', detail, {
-    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-  });
+  return new ApiError('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 }
 
 /** The caller behind a session token, or a 401 ApiError saying why there is none. */
@@ -159,15 +157,9 @@ function organizationPermissions(fea = '', per = '', fpm = ''): string[] {
 /** The token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(header: string | undefined): string {
   if (!header) {
-    throw new ApiError(
-      401,
-      'unauthorized',
-      'Unauthorized',
-      'Send a Clerk session token as `Authorization: Bearer <token>`.',
-      {
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      },
-    );
+    throw new ApiError('unauthorized', 'Send a Clerk session token as `Authorization: Bearer <token>`.', {
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    });
   }
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
   if (!match?.[1]) throw unauthorized('The Authorization header is not `Bearer <token>`.');

@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { database } from '../middleware/database.ts';
-import { errorResponses } from '../openapi/problems.ts';
+import { problemResponses } from '../openapi/problems.ts';
 import type { AppEnv } from '../types.ts';
 
 const healthRoute = createRoute({
@@ -30,7 +30,7 @@ const readyRoute = createRoute({
       description: 'Ready.',
       content: { 'application/json': { schema: z.strictObject({ status: z.literal('ready') }) } },
     },
-    ...errorResponses(503),
+    ...problemResponses('database-unavailable'),
   },
 });
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clerkEvents, clerkUserObject, type UserFields } from '../../scripts/lib/clerk-events.ts';
 import { arrangeClerk, clerkRequestsTo } from '../../test/clerk-api.ts';
 import { documented } from '../../test/contract.ts';
-import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
-import { createProject, userRow } from '../../test/projects.ts';
+import { call, roundTrips, uniqueId, userRow } from '../../test/helpers.ts';
 import { sessionHeaders } from '../../test/sessions.ts';
 import { deliver } from '../../test/webhooks.ts';
 
@@ -66,9 +65,16 @@ describe('GET /v1/me', () => {
     expect(await documented(await me(id), 'GET /v1/me')).toMatchObject({ firstName: 'Augusta' });
   });
 
-  it('replaces a placeholder row (made when the user created a project first)', async () => {
+  it('replaces a placeholder row (made from a membership event that came first)', async () => {
     const id = uniqueId('user');
-    await createProject({ sub: id }, 'before the webhook');
+    const membership = {
+      id: uniqueId('orgmem'),
+      role: 'org:member',
+      updatedAt: CREATED_AT,
+      organization: { id: uniqueId('org'), name: 'Acme', updatedAt: CREATED_AT },
+      user: { id, firstName: 'Embedded' },
+    };
+    await deliver(clerkEvents.membership('organizationMembership.created', membership));
     expect(await userRow(id)).toMatchObject({ isPlaceholder: true });
     await arrangeClerk({ users: [clerkUserObject(fields(id, CREATED_AT + 9))] });
     const response = await me(id);

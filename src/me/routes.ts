@@ -3,31 +3,28 @@
 // the user is fetched once from Clerk's Backend API and stored through the webhook's own winner
 // rule (applyUserSnapshot), so whichever copy is newer wins, whatever arrives first. That
 // first call costs three round trips (read, write, read back); every later call costs one.
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { requireSession } from '../auth/require-session.ts';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { fetchClerkUser } from '../clerk/backend-api.ts';
 import { API_EVENT_ID, applyUserSnapshot } from '../clerk/sync.ts';
 import { clerkApiConfig } from '../config.ts';
 import { log } from '../lib/log.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
-import { database } from '../middleware/database.ts';
-import { errorResponses, SESSION_SECURITY } from '../openapi/problems.ts';
+import { problemResponses } from '../openapi/problems.ts';
+import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
 import { findUser, type UserRow } from './queries.ts';
 import { type Me, meSchema } from './schemas.ts';
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
-const getMeRoute = createRoute({
+const getMeRoute = authenticatedRoute({
   method: 'get',
   path: '/v1/me',
   tags: ['Me'],
   summary: 'The signed-in user',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, database] as const,
   responses: {
-    200: { description: 'The user’s profile.', content: { 'application/json': { schema: meSchema } } },
-    ...errorResponses(401, 404, 503),
+    200: { description: 'The user’s profile.', content: json(meSchema) },
+    ...problemResponses('not-found', 'database-unavailable', 'clerk-unavailable'),
   },
 });
 
@@ -41,7 +38,7 @@ export const meRoutes = new OpenAPIHono<AppEnv>().openapi(getMeRoute, async (c) 
   if (lookup.status === 'not-found') throw deletedUser();
   if (lookup.status === 'unavailable') {
     log({ level: 'warn', msg: 'clerk api unavailable', requestId: c.var.requestId, reason: lookup.reason });
-    throw new ApiError(503, 'clerk-unavailable', 'Service Unavailable', 'Clerk could not be reached; retry later.', {
+    throw new ApiError('clerk-unavailable', 'Clerk could not be reached; retry later.', {
       headers: { 'Retry-After': String(lookup.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) },
     });
   }

@@ -4,7 +4,7 @@
 
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { errorResponse, errorResponses } from './problems.ts';
+import { problemResponses } from './problems.ts';
 
 const clerkEventEnvelope = z
   .looseObject({
@@ -44,8 +44,6 @@ export const clerkWebhookOperation = {
         },
       },
     },
-    401: errorResponse('Missing svix headers, a signature no configured secret made, or a stale timestamp.'),
-    422: errorResponse('Not JSON, or not a valid event; kept in the ledger for replay.'),
-    ...errorResponses(413, 503),
+    ...problemResponses('invalid-signature', 'invalid-event', 'payload-too-large', 'database-unavailable'),
   },
 } satisfies RouteConfig;

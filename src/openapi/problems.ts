@@ -1,6 +1,7 @@
-// The documented shape of every error (src/lib/problem.ts) and the per-status descriptions
-// routes list in their OpenAPI responses.
+// The documented shape of every error (src/lib/problem.ts) and the error responses routes list
+// in their OpenAPI document, described from the same problem catalogue the code answers with.
 import { z } from '@hono/zod-openapi';
+import { PROBLEMS, type ProblemType } from '../lib/problem.ts';
 
 export const problemSchema = z
   .strictObject({
@@ -16,29 +17,28 @@ export const problemSchema = z
   })
   .openapi('Problem', { description: 'RFC 9457 problem details.' });
 
-const DESCRIPTIONS = {
-  400: 'Invalid input; `errors` lists each invalid field.',
-  401: 'Missing, invalid or expired session token.',
-  403: 'Not allowed for the caller’s role.',
-  404: 'Not found, or not visible to the caller.',
-  412: 'If-Match does not match the current ETag.',
-  413: 'Body over the size limit.',
-  415: 'Content-Type is not application/json.',
-  503: 'A dependency is unavailable; retry after Retry-After seconds.',
-} as const;
+type StatusOf<T extends ProblemType> = (typeof PROBLEMS)[T]['status'];
+type ProblemResponse = {
+  description: string;
+  content: { 'application/problem+json': { schema: typeof problemSchema } };
+};
 
-type ProblemStatus = keyof typeof DESCRIPTIONS;
-
-/** One application/problem+json response with its own description. */
-export function errorResponse(description: string) {
-  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
-}
-
-/** Problem responses for the given statuses, with the usual descriptions. */
-export function errorResponses<S extends ProblemStatus>(...statuses: S[]): Record<S, ReturnType<typeof errorResponse>> {
-  const responses = {} as Record<S, ReturnType<typeof errorResponse>>;
-  for (const status of statuses) responses[status] = errorResponse(DESCRIPTIONS[status]);
-  return responses;
+/**
+ * The error responses of a route, one per status, each describing the problem types it can
+ * carry (`/problems/<type>`: what it means).
+ */
+export function problemResponses<T extends ProblemType>(...types: T[]): Record<StatusOf<T>, ProblemResponse> {
+  const byStatus = new Map<number, string[]>();
+  for (const type of new Set(types)) {
+    const { status, description } = PROBLEMS[type];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), `\`/problems/${type}\`: ${description}`]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, lines]) => [
+      status,
+      { description: lines.join('\n\n'), content: { 'application/problem+json': { schema: problemSchema } } },
+    ]),
+  ) as Record<StatusOf<T>, ProblemResponse>;
 }
 
 /** Bearer session token, required by every route that lists it in `security`. */

@@ -5,8 +5,8 @@ import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
 import { contentType, FUZZ_RUNS, headerValue, hostileBody, hostileString } from '../../test/fuzz.ts';
 import { call, uniqueId } from '../../test/helpers.ts';
-import { createProject } from '../../test/projects.ts';
 import { sessionHeaders } from '../../test/sessions.ts';
+import { createProject } from './testing.ts';
 
 const caller = { sub: uniqueId('user'), organization: { id: uniqueId('org'), role: 'org:admin' } };
 

@@ -4,24 +4,19 @@ import { executeRows } from '../../db/client.ts';
 import { organizations } from '../../db/schema.ts';
 import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
-import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
+import { call, organizationRow, roundTrips, uniqueId, userRow, withTestDb } from '../../test/helpers.ts';
 import {
-  type Caller,
+  orgAdmin as admin,
   callAs,
-  createProject,
-  organizationRow,
-  ownerProjectCount,
-  type ProjectBody,
-  projectRows,
-  userRow,
-  withTestDb,
-} from '../../test/projects.ts';
-import { claimsFor, sessionHeaders, signedToken } from '../../test/sessions.ts';
+  claimsFor,
+  orgMember as member,
+  personalCaller as personal,
+  sessionHeaders,
+  signedToken,
+  type TestCaller,
+} from '../../test/sessions.ts';
 import { listProjects } from './queries.ts';
-
-const admin = (org: string): Caller => ({ sub: uniqueId('user'), organization: { id: org, role: 'org:admin' } });
-const member = (org: string): Caller => ({ sub: uniqueId('user'), organization: { id: org, role: 'org:member' } });
-const personal = (): Caller => ({ sub: uniqueId('user') });
+import { createProject, ownerProjectCount, type ProjectBody } from './testing.ts';
 
 describe('POST /v1/projects', () => {
   it('creates a personal project in one round trip, with Location and ETag', async () => {
@@ -121,7 +116,7 @@ describe('POST /v1/projects', () => {
 });
 
 describe('POST /v1/projects with Idempotency-Key', () => {
-  const post = (caller: Caller, key: string, body: unknown) =>
+  const post = (caller: TestCaller, key: string, body: unknown) =>
     callAs(caller, '/v1/projects', { method: 'POST', body, headers: { 'idempotency-key': key } });
 
   it('returns the original 201 for a retry with the same body and creates nothing', async () => {
@@ -173,21 +168,28 @@ describe('POST /v1/projects with Idempotency-Key', () => {
     expect(await ownerProjectCount({ organization: caller.organization!.id })).toBe(1);
   });
 
-  it('lets an expired key be used again, releasing it from the old project', async () => {
+  it('lets an expired key be used again: the next request takes it over', async () => {
     const caller = personal();
     const key = crypto.randomUUID();
     const old = (await (await post(caller, key, { name: 'Old' })).json()) as ProjectBody;
+    const keyRecord = sql`select response from idempotency_keys where response like ${`%${old.id}%`}`;
+    expect(await withTestDb((db) => executeRows(db, keyRecord))).toHaveLength(1);
     await withTestDb((db) =>
-      db.execute(sql`update projects set idempotency_expires_at = now() - interval '1 second' where id = ${old.id}`),
+      db.execute(
+        sql`update idempotency_keys set expires_at = now() - interval '1 second' where response like ${`%${old.id}%`}`,
+      ),
     );
     const reused = await post(caller, key, { name: 'New' });
     expect(reused.status).toBe(201);
+    expect(reused.headers.get('idempotent-replayed')).toBeNull();
     expect(roundTrips(reused)).toBe(1);
     const fresh = await documented<ProjectBody>(reused, 'POST /v1/projects');
     expect(fresh.id).not.toBe(old.id);
-    const rows = await projectRows([old.id, fresh.id]);
-    expect(rows.find((row) => row.id === old.id)?.idempotency_key_hash).toBeNull();
-    expect(rows.find((row) => row.id === fresh.id)?.idempotency_key_hash).not.toBeNull();
+    // One record for the key, now holding the new answer; the old project stays.
+    expect(await withTestDb((db) => executeRows(db, keyRecord))).toHaveLength(0);
+    const replay = await post(caller, key, { name: 'New' });
+    expect(((await replay.json()) as ProjectBody).id).toBe(fresh.id);
+    expect((await callAs(caller, `/v1/projects/${old.id}`)).status).toBe(200);
   });
 
   it('rejects a malformed key with 400', async () => {
@@ -401,7 +403,7 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
     const org = uniqueId('org');
     const project = await createProject(member(org), 'Legacy');
     const v1 = async (role: string) => {
-      const claims = claimsFor(uniqueId('user'), {}, { v: undefined, org_id: org, org_role: role });
+      const claims = claimsFor(uniqueId('user'), { version: 1, organization: { id: org, role } });
       const headers = { authorization: `Bearer ${await signedToken(claims)}` };
       return call(`/v1/projects/${project.id}`, { method: 'DELETE', headers });
     };

@@ -1,23 +1,19 @@
 // /v1/projects: the example resource. Owned by the session's active organization, else by the
-// caller personally (src/auth/caller.ts). Each request is at most one database round trip.
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+// caller personally. Each request is at most one database round trip; the mechanics (owner
+// scoping, idempotent create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
-import { isOrganizationAdmin, ownerOf } from '../auth/caller.ts';
-import { requireSession } from '../auth/require-session.ts';
+import { pageQuery, toPage } from '../lib/cursor.ts';
+import { etag, etagHeader, ifMatchHeaders, ifMatchVersions } from '../lib/etag.ts';
+import { idempotencyClaim, idempotencyKeyHeaders, idempotentReplayedHeader } from '../lib/idempotency.ts';
+import { ownerFor, requireDeleteRights } from '../lib/owned-resource.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
-import { database } from '../middleware/database.ts';
-import { jsonBody } from '../middleware/json-body.ts';
-import { errorResponse, errorResponses, SESSION_SECURITY } from '../openapi/problems.ts';
+import { problemResponses } from '../openapi/problems.ts';
+import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
-import { encodeCursor } from './cursor.ts';
-import { etag, ifMatchVersions } from './etag.ts';
-import { idempotencyKeyHash, requestFingerprint } from './idempotency.ts';
-import { deleteProject, findProject, insertProject, listProjects, type ProjectRow, updateProject } from './queries.ts';
+import { deleteProject, findProject, insertProject, listProjects, PROJECTS, updateProject } from './queries.ts';
 import {
   createProjectBody,
-  createProjectHeaders,
-  ifMatchHeaders,
-  listProjectsQuery,
   type Project,
   projectIdParams,
   projectPageSchema,
@@ -26,77 +22,59 @@ import {
 } from './schemas.ts';
 
 const tags = ['Projects'];
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const etagHeader = z.object({
-  ETag: z.string().openapi({ description: 'The version, for If-Match.', example: '"1"' }),
-});
+const noSuchProject = () => notFound('No such project.');
 
-const createProjectRoute = createRoute({
+const createProjectRoute = authenticatedRoute({
   method: 'post',
   path: '/v1/projects',
   tags,
   summary: 'Create a project',
   description:
     'Owned by the active organization of the session, or by the caller without one. Send an `Idempotency-Key` to make retries safe.',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, jsonBody, database] as const,
-  request: {
-    headers: createProjectHeaders,
-    body: { required: true, content: json(createProjectBody) },
-  },
+  request: { headers: idempotencyKeyHeaders, body: { required: true, content: json(createProjectBody) } },
   responses: {
     201: {
       description: 'Created (or, for a retried Idempotency-Key, the original response).',
       headers: etagHeader.extend({
         Location: z.string().openapi({ example: '/v1/projects/01967a3c-5b2e-7d4f-8a1b-2c3d4e5f6a7b' }),
-        'Idempotent-Replayed': z
-          .literal('true')
-          .optional()
-          .openapi({ description: 'Present when this is the stored answer to an earlier request with the same key.' }),
+        ...idempotentReplayedHeader.shape,
       }),
       content: json(projectSchema),
     },
-    ...errorResponses(400, 401, 413, 415, 503),
-    422: errorResponse('The Idempotency-Key was used with a different request in the last 24 hours.'),
+    ...problemResponses('validation-failed', 'idempotency-key-reused'),
   },
 });
 
-const listProjectsRoute = createRoute({
+const listProjectsRoute = authenticatedRoute({
   method: 'get',
   path: '/v1/projects',
   tags,
   summary: 'List projects, newest first',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, database] as const,
-  request: { query: listProjectsQuery },
+  request: { query: pageQuery },
   responses: {
     200: { description: 'A page of projects.', content: json(projectPageSchema) },
-    ...errorResponses(400, 401, 503),
+    ...problemResponses('validation-failed'),
   },
 });
 
-const getProjectRoute = createRoute({
+const getProjectRoute = authenticatedRoute({
   method: 'get',
   path: '/v1/projects/{id}',
   tags,
   summary: 'Get a project',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, database] as const,
   request: { params: projectIdParams },
   responses: {
     200: { description: 'The project.', headers: etagHeader, content: json(projectSchema) },
-    ...errorResponses(400, 401, 404, 503),
+    ...problemResponses('validation-failed', 'not-found'),
   },
 });
 
-const updateProjectRoute = createRoute({
+const updateProjectRoute = authenticatedRoute({
   method: 'patch',
   path: '/v1/projects/{id}',
   tags,
   summary: 'Update a project',
   description: 'Send the ETag you read as `If-Match` to fail with 412 instead of overwriting a newer change.',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, jsonBody, database] as const,
   request: {
     params: projectIdParams,
     headers: ifMatchHeaders,
@@ -104,22 +82,20 @@ const updateProjectRoute = createRoute({
   },
   responses: {
     200: { description: 'The updated project.', headers: etagHeader, content: json(projectSchema) },
-    ...errorResponses(400, 401, 404, 412, 413, 415, 503),
+    ...problemResponses('validation-failed', 'not-found', 'precondition-failed'),
   },
 });
 
-const deleteProjectRoute = createRoute({
+const deleteProjectRoute = authenticatedRoute({
   method: 'delete',
   path: '/v1/projects/{id}',
   tags,
   summary: 'Delete a project',
   description: 'Organization projects need the `org:admin` role.',
-  security: SESSION_SECURITY,
-  middleware: [requireSession, database] as const,
   request: { params: projectIdParams },
   responses: {
     204: { description: 'Deleted.' },
-    ...errorResponses(400, 401, 403, 404, 503),
+    ...problemResponses('validation-failed', 'forbidden', 'not-found'),
   },
 });
 
@@ -128,98 +104,79 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
     const { caller, db } = c.var;
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const owner = ownerOf(caller);
+    const owner = ownerFor(caller, PROJECTS);
     const createdAt = new Date();
-    const project = toProject({
+    const project: Project = {
       id: uuidv7(),
       name: body.name,
       description: body.description ?? null,
-      createdAt,
-      updatedAt: createdAt,
-    });
-    const requestHash = await requestFingerprint(owner, body);
+      createdAt: createdAt.toISOString(),
+      updatedAt: createdAt.toISOString(),
+    };
+    const idempotency = key
+      ? await idempotencyClaim(
+          'POST /v1/projects',
+          caller.userId,
+          key,
+          { owner, values: { name: project.name, description: project.description } },
+          JSON.stringify(project),
+        )
+      : null;
     const outcome = await insertProject(db, {
-      id: project.id,
       owner,
       placeholderOwnerId: uuidv7(),
-      name: project.name,
-      description: project.description,
-      createdAt,
-      idempotency: key
-        ? { keyHash: await idempotencyKeyHash(caller.userId, key), requestHash, response: JSON.stringify(project) }
-        : null,
+      values: { id: project.id, name: project.name, description: project.description, createdAt, updatedAt: createdAt },
+      idempotency,
     });
     if (outcome.kind === 'created') return c.json(project, 201, createdHeaders(project.id));
-    if (outcome.requestHash !== requestHash || outcome.response === null) {
+    if (outcome.requestHash !== idempotency?.requestHash) {
       throw new ApiError(
-        422,
         'idempotency-key-reused',
-        'Idempotency Key Reused',
         'This Idempotency-Key was already used with a different request in the last 24 hours.',
       );
     }
     const original = projectSchema.parse(JSON.parse(outcome.response));
-    return c.json(original, 201, { ...createdHeaders(original.id), 'Idempotent-Replayed': 'true' });
+    return c.json(original, 201, { ...createdHeaders(original.id), 'Idempotent-Replayed': 'true' as const });
   })
   .openapi(listProjectsRoute, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const rows = await listProjects(c.var.db, ownerOf(c.var.caller), { limit, before: cursor });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return c.json(
-      { data: page.map(toProject), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null },
-      200,
-    );
+    const rows = await listProjects(c.var.db, ownerFor(c.var.caller, PROJECTS), { limit, before: cursor });
+    return c.json(toPage(rows, limit, toProject), 200);
   })
   .openapi(getProjectRoute, async (c) => {
-    const row = await findProject(c.var.db, ownerOf(c.var.caller), c.req.valid('param').id);
-    if (!row) throw notFound('No such project.');
+    const row = await findProject(c.var.db, ownerFor(c.var.caller, PROJECTS), c.req.valid('param').id);
+    if (!row) throw noSuchProject();
     return c.json(toProject(row), 200, { ETag: etag(row.version) });
   })
   .openapi(updateProjectRoute, async (c) => {
     const versions = ifMatchVersions(c.req.valid('header')['if-match']);
-    const outcome = await updateProject(
-      c.var.db,
-      ownerOf(c.var.caller),
-      c.req.valid('param').id,
-      c.req.valid('json'),
-      versions,
-    );
-    if (outcome.kind === 'not-found') throw notFound('No such project.');
+    const { id } = c.req.valid('param');
+    const outcome = await updateProject(c.var.db, ownerFor(c.var.caller, PROJECTS), id, c.req.valid('json'), versions);
+    if (outcome.kind === 'not-found') throw noSuchProject();
     if (outcome.kind === 'stale') {
       throw new ApiError(
-        412,
         'precondition-failed',
-        'Precondition Failed',
         'The project changed since you read it; GET it again and reapply your change.',
       );
     }
-    return c.json(toProject(outcome.project), 200, { ETag: etag(outcome.project.version) });
+    return c.json(toProject(outcome.row), 200, { ETag: etag(outcome.row.version) });
   })
   .openapi(deleteProjectRoute, async (c) => {
     const { caller, db } = c.var;
-    const owner = ownerOf(caller);
     const { id } = c.req.valid('param');
-    // Members may see organization projects but not delete them: 403 for a visible project,
-    // still 404 for one they cannot see. Either way, one statement.
-    if (owner.kind === 'organization' && !isOrganizationAdmin(caller)) {
-      if (await findProject(db, owner, id)) {
-        throw new ApiError(403, 'forbidden', 'Forbidden', 'Deleting organization projects needs the org:admin role.');
-      }
-      throw notFound('No such project.');
-    }
-    if (!(await deleteProject(db, owner, id))) throw notFound('No such project.');
+    const owner = await requireDeleteRights(db, PROJECTS, caller, id);
+    if (!(await deleteProject(db, owner, id))) throw noSuchProject();
     return c.body(null, 204);
   });
 
-function toProject(row: Omit<ProjectRow, 'version'>): Project {
+function toProject(row: { id: string; name: string; description: string | null; createdAt: Date; updatedAt: Date }) {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-  };
+  } satisfies Project;
 }
 
 function createdHeaders(id: string) {
