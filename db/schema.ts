@@ -56,6 +56,25 @@ const syncColumns = () => ({
   deletedAt: timestamptz('deleted_at'),
 });
 
+/**
+ * A tombstone keeps only keys and sync metadata: `<table>_tombstone_is_empty` checks that every
+ * column of Clerk's data (all but the keys and sync columns) is null once `deleted_at` is set.
+ */
+function tombstoneIsEmpty(table: string, t: Record<string, ExtraConfigColumn>, keys: string[]) {
+  const notData = new Set([...keys, ...SYNC_COLUMN_KEYS]);
+  const data = Object.entries(t).filter(([key]) => !notData.has(key));
+  return check(
+    `${table}_tombstone_is_empty`,
+    sql`${t.deletedAt} is null or num_nonnulls(${sql.join(
+      data.map(([, column]) => column),
+      sql`, `,
+    )}) = 0`,
+  );
+}
+
+/** The property names of the sync columns: what is not Clerk's data in a synced table. */
+export const SYNC_COLUMN_KEYS: readonly string[] = Object.keys(syncColumns());
+
 /** Users synced from Clerk. Read by the session's Clerk user id on every authenticated request. */
 export const users = pgTable(
   'users',
@@ -73,11 +92,7 @@ export const users = pgTable(
   (t) => [
     // Lookup by session subject (GET /v1/me) and the webhook upsert's conflict target.
     uniqueIndex('users_clerk_user_id_key').on(t.clerkUserId),
-    // A tombstone keeps only keys and sync metadata.
-    check(
-      'users_tombstone_is_empty',
-      sql`${t.deletedAt} is null or num_nonnulls(${t.email}, ${t.firstName}, ${t.lastName}, ${t.imageUrl}, ${t.clerkCreatedAt}, ${t.clerkUpdatedAt}) = 0`,
-    ),
+    tombstoneIsEmpty('users', t, ['id', 'clerkUserId']),
   ],
 );
 
@@ -97,10 +112,7 @@ export const organizations = pgTable(
   (t) => [
     // Lookup by the token's org claim and the webhook upsert's conflict target.
     uniqueIndex('organizations_clerk_org_id_key').on(t.clerkOrgId),
-    check(
-      'organizations_tombstone_is_empty',
-      sql`${t.deletedAt} is null or num_nonnulls(${t.name}, ${t.slug}, ${t.imageUrl}, ${t.clerkCreatedAt}, ${t.clerkUpdatedAt}) = 0`,
-    ),
+    tombstoneIsEmpty('organizations', t, ['id', 'clerkOrgId']),
   ],
 );
 
@@ -135,10 +147,7 @@ export const organizationMemberships = pgTable(
     index('organization_memberships_user_id_idx').on(t.userId),
     // organization.deleted tombstones an organization's memberships; also "members of an org".
     index('organization_memberships_organization_id_idx').on(t.organizationId),
-    check(
-      'organization_memberships_tombstone_is_empty',
-      sql`${t.deletedAt} is null or num_nonnulls(${t.role}, ${t.clerkCreatedAt}, ${t.clerkUpdatedAt}) = 0`,
-    ),
+    tombstoneIsEmpty('organization_memberships', t, ['id', 'clerkMembershipId', 'organizationId', 'userId']),
   ],
 );
 

@@ -1,7 +1,7 @@
 // Applies Clerk objects to Postgres with a deterministic winner rule, one SQL statement per
 // event (atomic, and the same on the pg and Neon HTTP drivers, which has no transactions).
 //
-// The rule (README, "Webhook sync"):
+// The rule (README, "Webhook sync") is written once, `incomingWins`, and used by every write:
 // - Live versions compete on (source_version, source_event_id): the greater wins.
 // - A tombstone beats every live version; among tombstones the greater key wins (metadata only).
 // - A placeholder (parent built from data embedded in a membership event) never overwrites full
@@ -16,9 +16,11 @@
 // delete only applies if the parent row is the same version (`xmin`) it saw in its snapshot;
 // otherwise it answers `retry` and runs again with a fresh snapshot. One round trip per event,
 // a second only when such a race actually happened.
-import { type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { type Database, executeRows } from '../../db/client.ts';
+import { organizationMemberships, organizations, SYNC_COLUMN_KEYS, users } from '../../db/schema.ts';
 import { TransientError } from '../lib/db-errors.ts';
 import {
   type ClerkEvent,
@@ -137,12 +139,12 @@ function eventWrite(event: ClerkEvent, svixId: string): Write {
     case 'user.updated':
       return upsertUser(event.data, live(event.data.updated_at));
     case 'user.deleted':
-      return tombstoneParent('users', 'clerk_user_id', event.data.id, deletion);
+      return tombstoneParent(USERS, event.data.id, deletion);
     case 'organization.created':
     case 'organization.updated':
       return upsertOrganization(event.data, live(event.data.updated_at));
     case 'organization.deleted':
-      return tombstoneParent('organizations', 'clerk_org_id', event.data.id, deletion);
+      return tombstoneParent(ORGANIZATIONS, event.data.id, deletion);
     case 'organizationMembership.created':
     case 'organizationMembership.updated':
       return writeMembership(event.data.id, event.data, live(event.data.updated_at), undefined);
@@ -156,26 +158,147 @@ function eventWrite(event: ClerkEvent, svixId: string): Write {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The winner rule, once (README, "Webhook sync", row by row). Every synced table carries the same
+// sync columns, so it reads the same for users, organizations, memberships and placeholders.
+
+/** The row a write brings: `excluded` in an upsert, or a tombstone with a given key. */
+interface Incoming {
+  isTombstone: SQL;
+  isPlaceholder: SQL;
+  key: SQL;
+}
+
+const EXCLUDED: Incoming = {
+  isTombstone: sql`excluded.deleted_at is not null`,
+  isPlaceholder: sql`excluded.is_placeholder`,
+  key: sql`(excluded.source_version, excluded.source_event_id)`,
+};
+
+const tombstoneWith = (source: SourceKey): Incoming => ({
+  isTombstone: sql`true`,
+  isPlaceholder: sql`false`,
+  key: sql`(${source.version}::bigint, ${source.eventId}::text)`,
+});
+
+/** Does `incoming` replace the stored row `stored` (a table alias)? */
+function incomingWins(stored: string, incoming: Incoming = EXCLUDED): SQL {
+  const row = sql.raw(stored);
+  const storedKey = sql`(${row}.source_version, ${row}.source_event_id)`;
+  return sql`(case
+    -- live or placeholder | delete: tombstone; tombstone | delete with a greater key: metadata only
+    when ${incoming.isTombstone} then ${row}.deleted_at is null or ${storedKey} < ${incoming.key}
+    -- tombstone | live event, any version: nothing (deletes are terminal, Clerk never reuses ids)
+    when ${row}.deleted_at is not null then false
+    -- full or tombstone | placeholder: nothing; placeholder | placeholder: the greater key
+    when ${incoming.isPlaceholder} then ${row}.is_placeholder and ${storedKey} < ${incoming.key}
+    -- placeholder | full event, any version: replaced; live | live: the greater key
+    else ${row}.is_placeholder or ${storedKey} < ${incoming.key}
+  end)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The synced tables, as the statements need them (column lists from db/schema.ts)
+
+interface SyncedTable {
+  table: typeof users | typeof organizations | typeof organizationMemberships;
+  /** The unique, immutable Clerk id column: the upserts' conflict target. */
+  clerkId: AnyPgColumn;
+  /** Clerk's data: what a newer copy replaces and a tombstone clears. */
+  data: AnyPgColumn[];
+}
+
+function synced(table: SyncedTable['table'], clerkId: AnyPgColumn, keys: AnyPgColumn[]): SyncedTable {
+  const notData = new Set([...keys, clerkId]);
+  const data = Object.entries(getTableColumns(table))
+    .filter(([key, column]) => !SYNC_COLUMN_KEYS.includes(key) && !notData.has(column))
+    .map(([, column]) => column);
+  return { table, clerkId, data };
+}
+
+const USERS = synced(users, users.clerkUserId, [users.id]);
+const ORGANIZATIONS = synced(organizations, organizations.clerkOrgId, [organizations.id]);
+const MEMBERSHIPS = synced(organizationMemberships, organizationMemberships.clerkMembershipId, [
+  organizationMemberships.id,
+  organizationMemberships.organizationId,
+  organizationMemberships.userId,
+]);
+
+const names = (columns: AnyPgColumn[]) => columns.map((column) => column.name);
+const list = (columns: string[]) => sql.raw(columns.join(', '));
+
+/**
+ * `insert into <table> as <alias> (...) values (...)`: a row of `t` with its Clerk id, `data`
+ * (keyed by the schema's property names; values or SQL), sync key and flags.
+ */
+function insertRow(
+  t: SyncedTable,
+  alias: string,
+  clerkId: string,
+  data: Record<string, unknown>,
+  source: SourceKey,
+  flags: { isPlaceholder?: boolean; deletedAt?: SQL } = {},
+): SQL {
+  const columns = getTableColumns(t.table) as Record<string, AnyPgColumn>;
+  const entries: [string, unknown][] = [
+    ['id', uuidv7()],
+    [t.clerkId.name, clerkId],
+    ...Object.entries(data).map(([key, value]): [string, unknown] => [columns[key]!.name, value]),
+    ['source_version', source.version],
+    ['source_event_id', source.eventId],
+    ...(flags.isPlaceholder ? [['is_placeholder', true] as [string, unknown]] : []),
+    ...(flags.deletedAt ? [['deleted_at', flags.deletedAt] as [string, unknown]] : []),
+  ];
+  return sql`insert into ${t.table} as ${sql.raw(alias)} (${list(entries.map(([name]) => name))})
+    values (${sql.join(
+      entries.map(([, value]) => (value instanceof SQL ? value : sql`${value}`)),
+      sql`, `,
+    )})`;
+}
+
+/** `column = excluded.column` when the incoming row wins, else the stored value: the row stays locked. */
+const replacedIfWins = (alias: string, columns: string[]) =>
+  sql.join(
+    columns.map(
+      (column) =>
+        sql`${sql.raw(column)} = case when ${incomingWins(alias)} then excluded.${sql.raw(column)} else ${sql.raw(alias)}.${sql.raw(column)} end`,
+    ),
+    sql`,\n`,
+  );
+
+// ---------------------------------------------------------------------------------------------
 // Users and organizations
 
-const liveWins = (table: string) =>
-  sql.raw(`${table}.deleted_at is null
-    and (${table}.is_placeholder or (${table}.source_version, ${table}.source_event_id) < (excluded.source_version, excluded.source_event_id))`);
+const userData = (user: ClerkUser) => ({
+  email: primaryEmail(user),
+  firstName: user.first_name ?? null,
+  lastName: user.last_name ?? null,
+  imageUrl: user.image_url ?? null,
+  clerkCreatedAt: timestamp(user.created_at),
+  clerkUpdatedAt: timestamp(user.updated_at),
+});
 
-function upsertUser(user: ClerkUser, source: SourceKey): Write {
+const organizationData = (
+  organization: Pick<ClerkOrganization, 'slug' | 'image_url' | 'created_at' | 'updated_at'> & {
+    name?: string | null | undefined;
+  },
+) => ({
+  name: organization.name ?? null,
+  slug: organization.slug ?? null,
+  imageUrl: organization.image_url ?? null,
+  clerkCreatedAt: timestamp(organization.created_at),
+  clerkUpdatedAt: timestamp(organization.updated_at),
+});
+
+/** A full copy of a user or organization, written when it wins. */
+function upsertFull(t: SyncedTable, alias: string, clerkId: string, data: Record<string, unknown>, source: SourceKey) {
+  const replaced = [...names(t.data), 'source_version', 'source_event_id'];
   return {
     ctes: [
       sql`written as (
-        insert into users as u (id, clerk_user_id, email, first_name, last_name, image_url,
-          clerk_created_at, clerk_updated_at, source_version, source_event_id)
-        values (${uuidv7()}, ${user.id}, ${primaryEmail(user)}, ${user.first_name ?? null}, ${user.last_name ?? null},
-          ${user.image_url ?? null}, ${timestamp(user.created_at)}, ${timestamp(user.updated_at)}, ${source.version}, ${source.eventId})
-        on conflict (clerk_user_id) do update set
-          email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
-          image_url = excluded.image_url, clerk_created_at = excluded.clerk_created_at,
-          clerk_updated_at = excluded.clerk_updated_at, source_version = excluded.source_version,
-          source_event_id = excluded.source_event_id, is_placeholder = false, synced_at = now()
-        where ${liveWins('u')}
+        ${insertRow(t, alias, clerkId, data, source)}
+        on conflict (${sql.raw(t.clerkId.name)}) do update set
+          ${list(replaced.map((column) => `${column} = excluded.${column}`))}, is_placeholder = false, synced_at = now()
+        where ${incomingWins(alias)}
         returning 1
       )`,
     ],
@@ -183,98 +306,52 @@ function upsertUser(user: ClerkUser, source: SourceKey): Write {
   };
 }
 
-function upsertOrganization(organization: ClerkOrganization, source: SourceKey): Write {
-  return {
-    ctes: [
-      sql`written as (
-        insert into organizations as o (id, clerk_org_id, name, slug, image_url,
-          clerk_created_at, clerk_updated_at, source_version, source_event_id)
-        values (${uuidv7()}, ${organization.id}, ${organization.name}, ${organization.slug ?? null}, ${organization.image_url ?? null},
-          ${timestamp(organization.created_at)}, ${timestamp(organization.updated_at)}, ${source.version}, ${source.eventId})
-        on conflict (clerk_org_id) do update set
-          name = excluded.name, slug = excluded.slug, image_url = excluded.image_url,
-          clerk_created_at = excluded.clerk_created_at, clerk_updated_at = excluded.clerk_updated_at,
-          source_version = excluded.source_version, source_event_id = excluded.source_event_id,
-          is_placeholder = false, synced_at = now()
-        where ${liveWins('o')}
-        returning 1
-      )`,
-    ],
-    outcome: sql`case when exists (select 1 from written) then 'applied' else 'stale' end`,
-  };
-}
+const upsertUser = (user: ClerkUser, source: SourceKey): Write =>
+  upsertFull(USERS, 'u', user.id, userData(user), source);
 
-const PARENT_COLUMNS = {
-  users: ['email', 'first_name', 'last_name', 'image_url', 'clerk_created_at', 'clerk_updated_at'],
-  organizations: ['name', 'slug', 'image_url', 'clerk_created_at', 'clerk_updated_at'],
-} as const;
+const upsertOrganization = (organization: ClerkOrganization, source: SourceKey): Write =>
+  upsertFull(ORGANIZATIONS, 'o', organization.id, organizationData(organization), source);
 
 /**
  * Tombstones a user or organization and its memberships. Applies only when the row is the
  * version this statement's snapshot saw (see the header comment), else answers `retry`.
  */
-function tombstoneParent(
-  table: 'users' | 'organizations',
-  clerkIdColumn: 'clerk_user_id' | 'clerk_org_id',
-  clerkId: string,
-  source: SourceKey,
-): Write {
-  const t = sql.raw(table);
-  const idColumn = sql.raw(clerkIdColumn);
-  const clear = sql.raw(PARENT_COLUMNS[table].map((column) => `${column} = null`).join(', '));
-  const childColumn = sql.raw(table === 'users' ? 'user_id' : 'organization_id');
-  const key = sql`(${source.version}::bigint, ${source.eventId}::text)`;
+function tombstoneParent(t: typeof USERS, clerkId: string, source: SourceKey): Write {
+  const membershipParent = sql.raw(t === USERS ? 'user_id' : 'organization_id');
+  const cleared = [...names(t.data).map((column) => `${column} = null`)];
   return {
     ctes: [
       sql`seen as (
-        select deleted_at, source_version, source_event_id, xmin::text as row_version
-        from ${t} where ${idColumn} = ${clerkId}
+        select deleted_at, is_placeholder, source_version, source_event_id, xmin::text as row_version
+        from ${t.table} where ${t.clerkId} = ${clerkId}
       )`,
       sql`written as (
-        insert into ${t} as p (id, ${idColumn}, source_version, source_event_id, deleted_at)
-        values (${uuidv7()}, ${clerkId}, ${source.version}, ${source.eventId}, ${timestamp(source.version)})
-        on conflict (${idColumn}) do update set ${clear},
+        ${insertRow(t, 'p', clerkId, {}, source, { deletedAt: timestamp(source.version) })}
+        on conflict (${sql.raw(t.clerkId.name)}) do update set ${list(cleared)},
           source_version = excluded.source_version, source_event_id = excluded.source_event_id,
           is_placeholder = false, synced_at = now(), deleted_at = excluded.deleted_at
-        where p.xmin::text = (select row_version from seen)
-          and (p.deleted_at is null or (p.source_version, p.source_event_id) < (excluded.source_version, excluded.source_event_id))
+        where p.xmin::text = (select row_version from seen) and ${incomingWins('p')}
         returning p.id
       )`,
       sql`cascaded as (
-        update organization_memberships m
-        set role = null, clerk_created_at = null, clerk_updated_at = null, source_version = ${source.version},
+        update ${MEMBERSHIPS.table} m
+        set ${list(names(MEMBERSHIPS.data).map((column) => `${column} = null`))}, source_version = ${source.version},
           source_event_id = ${source.eventId}, synced_at = now(), deleted_at = ${timestamp(source.version)}
         from written
-        where m.${childColumn} = written.id
-          and (m.deleted_at is null or (m.source_version, m.source_event_id) < ${key})
+        where m.${membershipParent} = written.id and ${incomingWins('m', tombstoneWith(source))}
       )`,
     ],
-    // Not written: stale if the snapshot already held an equal or greater tombstone (tombstones
+    // Not written: stale if the snapshot already held a tombstone the rule keeps (tombstones
     // only grow), else the row changed or appeared after the snapshot: retry.
     outcome: sql`case
       when exists (select 1 from written) then 'applied'
-      when exists (select 1 from seen where deleted_at is not null and (source_version, source_event_id) >= ${key}) then 'stale'
+      when exists (select 1 from seen where not ${incomingWins('seen', tombstoneWith(source))}) then 'stale'
       else 'retry' end`,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Memberships
-
-/** Replaces a placeholder column only when the incoming placeholder wins (see the rule). */
-const placeholderWins = (alias: string) =>
-  `${alias}.is_placeholder and ${alias}.deleted_at is null
-    and (${alias}.source_version, ${alias}.source_event_id) < (excluded.source_version, excluded.source_event_id)`;
-
-const replaceIfPlaceholderWins = (alias: string, columns: readonly string[]) =>
-  sql.raw(
-    [...columns, 'source_version', 'source_event_id']
-      .map(
-        (column) =>
-          `${column} = case when ${placeholderWins(alias)} then excluded.${column} else ${alias}.${column} end`,
-      )
-      .join(',\n'),
-  );
 
 /**
  * Writes a membership, creating placeholder parents from its embedded data when they are
@@ -295,29 +372,35 @@ function writeMembership(
     const user = membership.public_user_data;
     // Parent upserts always update (at least a no-op), which locks the row and returns its
     // latest committed version: the statement then sees a concurrent delete of the parent.
+    const placeholderParent = (name: string, t: SyncedTable, alias: string, clerkId: string, data: object) =>
+      sql`${sql.raw(name)} as (
+        ${insertRow(t, alias, clerkId, { ...data }, source, { isPlaceholder: true })}
+        on conflict (${sql.raw(t.clerkId.name)}) do update set
+          ${replacedIfWins(alias, [...names(t.data), 'source_version', 'source_event_id'])}
+        returning ${sql.raw(alias)}.id, ${sql.raw(alias)}.deleted_at, ${sql.raw(alias)}.source_version, ${sql.raw(alias)}.source_event_id
+      )`;
     ctes.push(
-      sql`org as (
-        insert into organizations as o (id, clerk_org_id, name, slug, image_url, clerk_created_at, clerk_updated_at,
-          source_version, source_event_id, is_placeholder)
-        values (${uuidv7()}, ${org.id}, ${org.name ?? null}, ${org.slug ?? null}, ${org.image_url ?? null},
-          ${timestamp(org.created_at)}, ${timestamp(org.updated_at)}, ${source.version}, ${source.eventId}, true)
-        on conflict (clerk_org_id) do update set ${replaceIfPlaceholderWins('o', PARENT_COLUMNS.organizations)}
-        returning o.id, o.deleted_at, o.source_version, o.source_event_id
-      )`,
-      sql`usr as (
-        insert into users as u (id, clerk_user_id, email, first_name, last_name, image_url,
-          source_version, source_event_id, is_placeholder)
-        values (${uuidv7()}, ${user.user_id}, ${placeholderEmail(user.identifier)}, ${user.first_name ?? null},
-          ${user.last_name ?? null}, ${user.image_url ?? null}, ${source.version}, ${source.eventId}, true)
-        on conflict (clerk_user_id) do update set ${replaceIfPlaceholderWins('u', PARENT_COLUMNS.users)}
-        returning u.id, u.deleted_at, u.source_version, u.source_event_id
-      )`,
+      placeholderParent('org', ORGANIZATIONS, 'o', org.id, organizationData(org)),
+      placeholderParent('usr', USERS, 'u', user.user_id, {
+        email: placeholderEmail(user.identifier),
+        firstName: user.first_name ?? null,
+        lastName: user.last_name ?? null,
+        imageUrl: user.image_url ?? null,
+      }),
     );
     parents = sql`select org.id as organization_id, usr.id as user_id from org, usr`;
     parentDeaths = sql`select source_version, source_event_id from org where deleted_at is not null
       union all select source_version, source_event_id from usr where deleted_at is not null`;
   }
   const ownDeath = tombstone ? sql`union all select ${tombstone.version}::bigint, ${tombstone.eventId}::text` : sql``;
+  // Clerk's data of the membership, none of it kept when the membership is stored deleted.
+  const columns = getTableColumns(organizationMemberships) as Record<string, AnyPgColumn>;
+  const data = Object.entries({
+    role: membership?.role ?? null,
+    clerkCreatedAt: membership ? timestamp(membership.created_at) : null,
+    clerkUpdatedAt: membership ? timestamp(membership.updated_at) : null,
+  }).map(([key, value]) => ({ column: columns[key]!, value }));
+  const replaced = [...names(MEMBERSHIPS.data), 'source_version', 'source_event_id', 'deleted_at'];
   ctes.push(
     // The greatest tombstone key among the event itself (if a delete) and its deleted parents.
     sql`death as (
@@ -329,24 +412,23 @@ function writeMembership(
       from (${parents}) as p left join death as d on true
     )`,
     sql`written as (
-      insert into organization_memberships as m (id, clerk_membership_id, organization_id, user_id, role,
-        clerk_created_at, clerk_updated_at, source_version, source_event_id, deleted_at)
+      insert into ${MEMBERSHIPS.table} as m (id, clerk_membership_id, organization_id, user_id,
+        ${list(data.map(({ column }) => column.name))}, source_version, source_event_id, deleted_at)
       select ${uuidv7()}, ${clerkMembershipId}, i.organization_id, i.user_id,
-        case when i.dead then null else ${membership?.role ?? null} end,
-        case when i.dead then null else ${membership ? timestamp(membership.created_at) : null}::timestamptz end,
-        case when i.dead then null else ${membership ? timestamp(membership.updated_at) : null}::timestamptz end,
+        ${sql.join(
+          data.map(
+            ({ column, value }) => sql`case when i.dead then null else ${value}::${sql.raw(column.getSQLType())} end`,
+          ),
+          sql`, `,
+        )},
         i.v, i.e, case when i.dead then to_timestamp(i.v / 1000.0) end
       from incoming i
       on conflict (clerk_membership_id) do update set
         organization_id = coalesce(m.organization_id, excluded.organization_id),
         user_id = coalesce(m.user_id, excluded.user_id),
-        ${sql.raw(
-          ['role', 'clerk_created_at', 'clerk_updated_at', 'source_version', 'source_event_id', 'deleted_at']
-            .map((column) => `${column} = case when ${MEMBERSHIP_WINS} then excluded.${column} else m.${column} end`)
-            .join(',\n'),
-        )},
-        synced_at = case when ${sql.raw(MEMBERSHIP_WINS)} then now() else m.synced_at end
-      where ${sql.raw(MEMBERSHIP_WINS)} or m.organization_id is null or m.user_id is null
+        ${replacedIfWins('m', replaced)},
+        synced_at = case when ${incomingWins('m')} then now() else m.synced_at end
+      where ${incomingWins('m')} or m.organization_id is null or m.user_id is null
       returning m.synced_at = now() as applied
     )`,
   );
@@ -355,12 +437,6 @@ function writeMembership(
     outcome: sql`case when exists (select 1 from written where applied) then 'applied' else 'stale' end`,
   };
 }
-
-/** Incoming membership beats the stored one: tombstones beat live rows, else the greater key. */
-const MEMBERSHIP_WINS = `(case when excluded.deleted_at is not null
-    then m.deleted_at is null or (m.source_version, m.source_event_id) < (excluded.source_version, excluded.source_event_id)
-    else m.deleted_at is null and (m.source_version, m.source_event_id) < (excluded.source_version, excluded.source_event_id)
-  end)`;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
