@@ -1,0 +1,72 @@
+// `npm run check:deps`: what a dependency upgrade can break that `npm ci` on one Linux machine does not
+// show. CI runs it right after `npm ci`, so a Renovate upgrade cannot merge while it fails.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fail, parseCommandLine } from './lib/cli.ts';
+import { checkPlatformBuilds, formatMissingBuild, type PackageLock } from './lib/platform-builds.ts';
+import { PROJECT_ROOT } from './lib/project-root.ts';
+import { compatibilitySettings, installedWorkerds, workerdRejection } from './lib/workerd-compat-date.ts';
+import { WRANGLER_CONFIG } from './lib/wrangler-config.ts';
+
+const { values } = parseCommandLine({
+  name: 'check:deps',
+  usage: `
+usage: npm run check:deps [-- --lockfile <file>]
+
+Fails (exit 1), naming the package, when
+  - package-lock.json lacks a platform build that a package declares (workerd, esbuild, biome,
+    ...): it was written against a registry without that build, and \`npm ci\` fails elsewhere;
+  - an installed workerd refuses wrangler.toml's compatibility_date or compatibility_flags.
+--lockfile checks another lockfile (default: package-lock.json); workerd is the installed one.`,
+  options: { lockfile: { type: 'string', default: path.join(PROJECT_ROOT, 'package-lock.json') } },
+});
+
+const lock = readLockfile(values.lockfile);
+let failed = false;
+
+const builds = checkPlatformBuilds(lock);
+const names = [...new Set(builds.packages.map((name) => name.slice(0, name.lastIndexOf('@'))))];
+console.log(`check:deps: ${builds.packages.length} packages with platform builds: ${names.join(', ')}`);
+if (builds.missing.length > 0) {
+  for (const missing of builds.missing) console.error(`check:deps: ${formatMissingBuild(missing)}`);
+  console.error(
+    'check:deps: `npm ci` fails wherever the registry has these builds ("Missing: ... from lock file"). ' +
+      'Regenerate package-lock.json against a registry that has every build, or hold the upgrade back.',
+  );
+  failed = true;
+}
+
+const settings = readCompatibilitySettings();
+for (const workerd of installedWorkerds(lock)) {
+  for (const { section, date, flags } of settings) {
+    const subject = `${section}: compatibility_date ${date}, flags [${flags.join(', ')}]`;
+    const rejection = workerdRejection(workerd, date, flags);
+    if (!rejection) {
+      console.log(`check:deps: ${subject}: accepted by workerd ${workerd.version} (${workerd.location})`);
+      continue;
+    }
+    console.error(`check:deps: ${subject}: workerd ${workerd.version} (${workerd.location}) refuses it:`);
+    console.error(`  ${rejection.replaceAll('\n', '\n  ')}`);
+    console.error('check:deps: set wrangler.toml to what workerd accepts: a date at or before the newest it names.');
+    failed = true;
+  }
+}
+
+if (failed) process.exitCode = 1;
+else console.log('check:deps: ok');
+
+function readLockfile(file: string): PackageLock {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PackageLock;
+  } catch (error) {
+    return fail('check:deps', `cannot read ${file}: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+function readCompatibilitySettings() {
+  try {
+    return compatibilitySettings(WRANGLER_CONFIG);
+  } catch (error) {
+    return fail('check:deps', error instanceof Error ? error.message : String(error));
+  }
+}
