@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { actionPins } from './lib/action-pins.ts';
 import { checkPlatformBuilds, formatMissingBuild, type PackageLock } from './lib/platform-builds.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { compatibilitySettings, installedWorkerds, type Workerd, workerdRejection } from './lib/workerd-compat-date.ts';
@@ -136,6 +137,43 @@ describe('compatibility date against the installed workerd', () => {
   });
 });
 
+describe('actions in .github/workflows', () => {
+  it('every action the workflows use is pinned to a commit, its tag in a comment', () => {
+    const { uses, unpinned } = actionPins(path.join(PROJECT_ROOT, '.github', 'workflows'));
+    expect(uses.length).toBeGreaterThanOrEqual(10);
+    expect(unpinned).toEqual([]);
+  });
+
+  it('reports, by file and line, an action used by tag, by short SHA, or by SHA without its tag', () => {
+    const folder = mkdtempSync(path.join(scratch, 'workflows-'));
+    const sha = 'd23441a48e516b6c34aea4fa41551a30e30af803';
+    writeFileSync(
+      path.join(folder, 'ci.yml'),
+      [
+        'jobs:',
+        '  a:',
+        '    steps:',
+        `      - uses: actions/checkout@${sha} # v6.1.0`,
+        '      - uses: actions/setup-node@v6',
+        `      - uses: "actions/checkout@${sha.slice(0, 7)}" # v6.1.0`,
+        `      - uses: actions/checkout@${sha}`,
+        '      - uses: ./.github/actions/local',
+        '  b:',
+        '    uses: octo/workflows/.github/workflows/deploy.yml@main',
+        '',
+      ].join('\n'),
+    );
+    const { uses, unpinned } = actionPins(folder);
+    expect(uses).toHaveLength(6);
+    expect(unpinned.map(({ line, uses }) => [line, uses])).toEqual([
+      [5, 'actions/setup-node@v6'],
+      [6, `actions/checkout@${sha.slice(0, 7)} # v6.1.0`],
+      [7, `actions/checkout@${sha}`],
+      [10, 'octo/workflows/.github/workflows/deploy.yml@main'],
+    ]);
+  });
+});
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -159,6 +197,7 @@ describe('npm run check:deps', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/platform builds: .*workerd/);
+    expect(run.stdout).toMatch(/check:deps: \d+ actions used in .github\/workflows\n/);
     expect(run.stdout).toMatch(/compatibility_date \d{4}-\d{2}-\d{2}.*: accepted by workerd /);
     expect(run.stdout.trim().split('\n').at(-1)).toBe('check:deps: ok');
   });

@@ -1,7 +1,8 @@
-// `npm run check:deps`: what a dependency upgrade can break that `npm ci` on one Linux machine does not
-// show. CI runs it right after `npm ci`, so a Renovate upgrade cannot merge while it fails.
+// `npm run check:deps`: the supply chain that `npm ci` on one Linux machine does not check. CI runs
+// it right after `npm ci`, so a dependency upgrade (Renovate's or anyone's) cannot merge while it fails.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { actionPins } from './lib/action-pins.ts';
 import { fail, parseCommandLine } from './lib/cli.ts';
 import { checkPlatformBuilds, formatMissingBuild, type PackageLock } from './lib/platform-builds.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
@@ -13,10 +14,11 @@ const { values } = parseCommandLine({
   usage: `
 usage: npm run check:deps [-- --lockfile <file>]
 
-Fails (exit 1), naming the package, when
+Fails (exit 1), naming what is wrong, when
   - package-lock.json lacks a platform build that a package declares (workerd, esbuild, biome,
     ...): it was written against a registry without that build, and \`npm ci\` fails elsewhere;
-  - an installed workerd refuses wrangler.toml's compatibility_date or compatibility_flags.
+  - an installed workerd refuses wrangler.toml's compatibility_date or compatibility_flags;
+  - a workflow in .github/workflows uses an action by tag, not by full commit SHA.
 --lockfile checks another lockfile (default: package-lock.json); workerd is the installed one.`,
   options: { lockfile: { type: 'string', default: path.join(PROJECT_ROOT, 'package-lock.json') } },
 });
@@ -50,6 +52,14 @@ for (const workerd of installedWorkerds(lock)) {
     console.error('check:deps: set wrangler.toml to what workerd accepts: a date at or before the newest it names.');
     failed = true;
   }
+}
+
+const actions = actionPins(path.join(PROJECT_ROOT, '.github', 'workflows'));
+console.log(`check:deps: ${actions.uses.length} actions used in .github/workflows`);
+for (const { file, line, uses } of actions.unpinned) {
+  console.error(`check:deps: ${path.relative(PROJECT_ROOT, file)}:${line}: \`uses: ${uses}\` is not pinned`);
+  console.error('  pin it to a full commit SHA with its tag in a comment: uses: owner/repo@<40 hex> # v1.2.3');
+  failed = true;
 }
 
 if (failed) process.exitCode = 1;
