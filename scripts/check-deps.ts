@@ -6,8 +6,10 @@ import { actionPins } from './lib/action-pins.ts';
 import { fail, parseCommandLine } from './lib/cli.ts';
 import { checkPlatformBuilds, formatMissingBuild, type PackageLock } from './lib/platform-builds.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
-import { compatibilitySettings, installedWorkerds, workerdRejection } from './lib/workerd-compat-date.ts';
+import { compatibilitySettings, installedWorkerds, type Workerd, workerdRejection } from './lib/workerd-compat-date.ts';
 import { WRANGLER_CONFIG } from './lib/wrangler-config.ts';
+
+const PROJECT_LOCKFILE = path.join(PROJECT_ROOT, 'package-lock.json');
 
 const { values } = parseCommandLine({
   name: 'check:deps',
@@ -20,7 +22,7 @@ Fails (exit 1), naming what is wrong, when
   - an installed workerd refuses wrangler.toml's compatibility_date or compatibility_flags;
   - a workflow in .github/workflows uses an action by tag, not by full commit SHA.
 --lockfile checks another lockfile (default: package-lock.json); workerd is the installed one.`,
-  options: { lockfile: { type: 'string', default: path.join(PROJECT_ROOT, 'package-lock.json') } },
+  options: { lockfile: { type: 'string', default: PROJECT_LOCKFILE } },
 });
 
 const lock = readLockfile(values.lockfile);
@@ -39,10 +41,10 @@ if (builds.missing.length > 0) {
 }
 
 const settings = readCompatibilitySettings();
-for (const workerd of installedWorkerds(lock)) {
+for (const workerd of installedWorkerds(readLockfile(PROJECT_LOCKFILE))) {
   for (const { section, date, flags } of settings) {
     const subject = `${section}: compatibility_date ${date}, flags [${flags.join(', ')}]`;
-    const rejection = workerdRejection(workerd, date, flags);
+    const rejection = runWorkerd(workerd, date, flags);
     if (!rejection) {
       console.log(`check:deps: ${subject}: accepted by workerd ${workerd.version} (${workerd.location})`);
       continue;
@@ -78,5 +80,16 @@ function readCompatibilitySettings() {
     return compatibilitySettings(WRANGLER_CONFIG);
   } catch (error) {
     return fail('check:deps', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function runWorkerd(workerd: Workerd, date: string, flags: string[]): string | undefined {
+  try {
+    return workerdRejection(workerd, date, flags);
+  } catch (error) {
+    return fail(
+      'check:deps',
+      `cannot run workerd from ${workerd.location} (run \`npm ci\`): ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+    );
   }
 }
