@@ -98,10 +98,24 @@ describe('compatibility date against the installed workerd', () => {
   }
   const dayAfter = (date: string) => new Date(Date.parse(date) + 86_400_000).toISOString().slice(0, 10);
 
-  it('finds the installed workerd in the lockfile', () => {
-    expect(workerds).toEqual([
-      { location: 'node_modules/workerd', version: LOCK.packages['node_modules/workerd']!.version },
+  it('finds every workerd in the lockfile, nested ones too, and nothing else', () => {
+    const lock: PackageLock = {
+      packages: {
+        '': {},
+        'node_modules/workerd': { version: '1.1' },
+        'node_modules/@cloudflare/workerd-linux-64': { version: '1.1' },
+        'node_modules/wrangler/node_modules/workerd': { version: '1.2' },
+        'node_modules/not-workerd': { version: '1.3' },
+      },
+    };
+    expect(installedWorkerds(lock)).toEqual([
+      { location: 'node_modules/workerd', version: '1.1' },
+      { location: 'node_modules/wrangler/node_modules/workerd', version: '1.2' },
     ]);
+    expect(installedWorkerds(LOCK)).toContainEqual({
+      location: 'node_modules/workerd',
+      version: LOCK.packages['node_modules/workerd']!.version,
+    });
   });
 
   it("accepts wrangler.toml's compatibility date and flags", () => {
