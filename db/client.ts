@@ -80,17 +80,19 @@ function pgDb(connectionString: string, timed: Timed): RequestDb {
   // after the query (e.g. the read loop ending when we close) from becoming an unhandled event.
   client.on('error', () => {});
   let connecting: Promise<unknown> | undefined;
-  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  // Connect on the first query, so requests that never touch the database open no socket.
-  const counted = (...args: unknown[]) =>
-    timed(async () => {
-      connecting ??= client.connect();
-      await connecting;
-      return query(...args);
-    });
-  Object.assign(client, { query: counted });
+  // What Drizzle is given: a client whose queries connect on first use (requests that never
+  // touch the database open no socket) and are counted. Drizzle's node-postgres session only
+  // calls `query` (transactions, which would need `connect`, are never used).
+  const counted = {
+    query: (...args: unknown[]) =>
+      timed(async () => {
+        connecting ??= client.connect();
+        await connecting;
+        return (client.query as (...args: unknown[]) => Promise<unknown>)(...args);
+      }),
+  };
   return {
-    db: drizzlePg({ client, schema }),
+    db: drizzlePg({ client: counted as unknown as Client, schema }),
     close: async () => {
       if (!connecting) return;
       const opened = connecting;
@@ -104,21 +106,25 @@ function pgDb(connectionString: string, timed: Timed): RequestDb {
   };
 }
 
-// The Neon driver's fetch is global; each request's stats travel with its fetch options.
-const statsKey = Symbol('dbStats');
-type CountedInit = RequestInit & { [statsKey]?: Timed };
-neonConfig.fetchFunction = (input: RequestInfo, init: CountedInit = {}) => {
-  const { [statsKey]: timedFetch, ...rest } = init;
-  const send = () => fetch(input, { ...rest, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
-  return timedFetch ? timedFetch(send) : send();
+// The Neon driver's fetch and endpoint are global settings: set once, here. Each request's round
+// trip counter and, in development, the local endpoint travel with its fetch options.
+const requestKey = Symbol('neonRequest');
+interface NeonRequest {
+  timed: Timed;
+  /** Replaces Neon's endpoint (https://<host>/sql): the local stand-in in dev and tests. */
+  endpoint: string | undefined;
+}
+type NeonInit = RequestInit & { [requestKey]?: NeonRequest };
+neonConfig.fetchFunction = (input: RequestInfo, init: NeonInit = {}) => {
+  const { [requestKey]: request, ...rest } = init;
+  const send = () => fetch(request?.endpoint ?? input, { ...rest, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+  return request ? request.timed(send) : send();
 };
 
 function neonHttpDb(target: Extract<DbTarget, { driver: 'neon-http' }>, timed: Timed): RequestDb {
-  // A local stand-in for Neon's SQL-over-HTTP endpoint (scripts/neon-http-server.ts) in dev and
-  // tests; unset in production, where the driver derives the endpoint from the host name.
-  if (target.fetchEndpoint) neonConfig.fetchEndpoint = target.fetchEndpoint;
+  const request: NeonRequest = { timed, endpoint: target.fetchEndpoint };
   const client = neon(target.connectionString, {
-    fetchOptions: { [statsKey]: timed } as RequestInit,
+    fetchOptions: { [requestKey]: request } as RequestInit,
     disableWarningInBrowsers: true,
   });
   return { db: drizzleNeonHttp({ client, schema }) as unknown as Database, close: async () => {} };

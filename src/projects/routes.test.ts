@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { executeRows } from '../../db/client.ts';
 import { organizations } from '../../db/schema.ts';
 import { timeBudget } from '../../test/budget.ts';
+import { client } from '../../test/client.ts';
 import { documented } from '../../test/contract.ts';
 import { call, organizationRow, roundTrips, uniqueId, userRow, withTestDb } from '../../test/helpers.ts';
 import {
@@ -416,5 +417,28 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
     const project = await createProject(caller, 'Mine');
     expect((await callAs(caller, `/v1/projects/${project.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await ownerProjectCount({ user: caller.sub })).toBe(0);
+  });
+});
+
+describe('/v1/projects through the typed client (hc<AppType>)', () => {
+  it('creates, reads, updates and lists with inferred inputs and outputs', async () => {
+    const headers = await sessionHeaders(uniqueId('user'));
+    const created = await client.v1.projects.$post({ json: { name: 'Typed' }, header: {} }, { headers });
+    expect(created.status).toBe(201);
+    if (created.status !== 201) return;
+    const project = await created.json();
+    expectTypeOf(project.description).toEqualTypeOf<string | null>();
+
+    const fetched = await client.v1.projects[':id'].$get({ param: { id: project.id } }, { headers });
+    expect(fetched.headers.get('etag')).toBe('"1"');
+    const updated = await client.v1.projects[':id'].$patch(
+      { param: { id: project.id }, json: { description: 'now typed' }, header: { 'if-match': '"1"' } },
+      { headers },
+    );
+    expect(updated.status).toBe(200);
+    const page = await client.v1.projects.$get({ query: { limit: '10' } }, { headers });
+    if (page.status !== 200) throw new Error(`list: ${page.status}`);
+    const { data } = await page.json();
+    expect(data.map((item) => [item.id, item.description])).toEqual([[project.id, 'now typed']]);
   });
 });
