@@ -1,19 +1,27 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clerkEvents } from '../../scripts/lib/clerk-events.ts';
 import { base64url, sessionClaims, signSessionToken } from '../../scripts/lib/session-token.ts';
 import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
 import { FUZZ_RUNS, headerValue, isHeaderValue } from '../../test/fuzz.ts';
 import { call, roundTrips, uniqueId } from '../../test/helpers.ts';
 import { claimsFor, signedToken } from '../../test/sessions.ts';
+import { deliver } from '../../test/webhooks.ts';
 import { clerkConfig } from '../config.ts';
 import { verifySessionToken } from './session.ts';
 
-// Any authenticated route will do; GET /v1/projects needs no arranged data.
-const ROUTE = 'GET /v1/projects';
+// Any authenticated route will do: GET /v1/me, for a user the webhook has synced.
+const ROUTE = 'GET /v1/me';
 const request = (authorization?: string) =>
-  call('/v1/projects', authorization === undefined ? {} : { headers: { authorization } });
+  call('/v1/me', authorization === undefined ? {} : { headers: { authorization } });
+const sub = uniqueId('user');
+
+beforeAll(async () => {
+  const { outcome } = await deliver(clerkEvents.user('user.created', { id: sub, updatedAt: Date.now() }));
+  if (outcome !== 'applied') throw new Error(`could not sync ${sub}: ${outcome}`);
+});
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -41,7 +49,6 @@ async function hs256(header: object, payload: object, secret: string): Promise<s
 }
 
 describe('session token shapes, as Clerk issues them', () => {
-  const sub = uniqueId('user');
   const organization = {
     id: uniqueId('org'),
     role: 'org:admin',
@@ -94,7 +101,6 @@ describe('session token shapes, as Clerk issues them', () => {
 });
 
 describe('session authentication', () => {
-  const sub = uniqueId('user');
 
   it('accepts a valid token and answers with one round trip', async () => {
     const response = await request(`Bearer ${await signedToken(claimsFor(sub))}`);
