@@ -146,7 +146,6 @@ async function start(
     CLERK_ISSUER: ISSUER,
     CLERK_AUTHORIZED_PARTIES: AUTHORIZED_PARTY,
     CLERK_API_URL: options.clerkApiUrl ?? `http://127.0.0.1:${await closedPort()}`,
-    APP_ENV: 'local-stack',
   };
   if (driver === 'neon-http') {
     neonHttp = await startNeonHttpServer();
