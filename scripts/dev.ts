@@ -15,7 +15,7 @@ import { freePort, type LocalPostgres, startLocalPostgres } from './lib/local-po
 import { applyMigrations } from './lib/migrations.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
-import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
+import { type NeonHttpServer, postgresServerOf, startNeonHttpServer } from './neon-http-server.ts';
 
 const NAME = 'dev';
 const USAGE = `
@@ -82,7 +82,7 @@ if (driver === 'neon-http') {
   wranglerArgs.push('--var', 'DB_DRIVER:neon-http', '--var', `DATABASE_URL:${databaseUrl}`);
   // A real Neon database is reached through Neon's own endpoint; anything else through ours.
   if (!new URL(databaseUrl).hostname.endsWith('.neon.tech')) {
-    neonHttp = await startNeonHttpServer();
+    neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
     wranglerArgs.push('--var', `NEON_HTTP_ENDPOINT:${neonHttp.url}`);
     console.log(`[dev] Neon HTTP driver through the local endpoint ${neonHttp.url}`);
   }

@@ -2,7 +2,7 @@
 // the connection string, password included, to whatever host it names.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createApp } from './app.ts';
 
 async function ready(overrides: Record<string, unknown>): Promise<Response> {
@@ -13,10 +13,12 @@ async function ready(overrides: Record<string, unknown>): Promise<Response> {
 }
 
 // The Neon HTTP driver pointed at the local endpoint, which answers: only the config stops it.
+const databaseUrl = inject('databaseUrl');
+const neonHttpEndpoint = inject('neonHttpEndpoint');
 const neonHttpThroughLocalEndpoint = {
   DB_DRIVER: 'neon-http',
-  DATABASE_URL: env.DATABASE_URL,
-  NEON_HTTP_ENDPOINT: env.NEON_HTTP_ENDPOINT,
+  DATABASE_URL: databaseUrl,
+  NEON_HTTP_ENDPOINT: neonHttpEndpoint,
 };
 
 describe('NEON_HTTP_ENDPOINT', () => {
@@ -35,13 +37,13 @@ describe('NEON_HTTP_ENDPOINT', () => {
         type: '/problems/misconfigured',
         detail: expect.stringContaining('NEON_HTTP_ENDPOINT'),
       });
-      expect(body).not.toContain(new URL(env.NEON_HTTP_ENDPOINT!).host);
-      expect(body).not.toContain(new URL(env.DATABASE_URL!).host);
+      expect(body).not.toContain(new URL(neonHttpEndpoint).host);
+      expect(body).not.toContain(new URL(databaseUrl).host);
     },
   );
 
   it('fails outside development even when the pg driver would not use it', async () => {
-    const response = await ready({ NEON_HTTP_ENDPOINT: env.NEON_HTTP_ENDPOINT, APP_ENV: 'production' });
+    const response = await ready({ NEON_HTTP_ENDPOINT: neonHttpEndpoint, APP_ENV: 'production' });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ type: '/problems/misconfigured' });
   });

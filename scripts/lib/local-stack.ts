@@ -14,7 +14,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type NeonHttpServer, startNeonHttpServer } from '../neon-http-server.ts';
+import { type NeonHttpServer, postgresServerOf, startNeonHttpServer } from '../neon-http-server.ts';
 import { freePort, type LocalPostgres, startLocalPostgres } from './local-postgres.ts';
 import { applyMigrations } from './migrations.ts';
 import { withPgClient } from './pg-client.ts';
@@ -148,7 +148,7 @@ async function start(
     CLERK_API_URL: options.clerkApiUrl ?? `http://127.0.0.1:${await closedPort()}`,
   };
   if (driver === 'neon-http') {
-    neonHttp = await startNeonHttpServer();
+    neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
     cleanups.push(() => neonHttp?.close());
     Object.assign(vars, { DB_DRIVER: 'neon-http', DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: neonHttp.url });
   } else {
