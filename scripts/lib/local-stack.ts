@@ -1,9 +1,10 @@
 // The whole API running locally, for the benchmark (bench/) and the reliability suite
 // (test/reliability/): embedded PostgreSQL, migrations, and the real Worker under `wrangler dev`
 // (local mode) on a free port, on either database driver. Independent of .dev.vars: the webhook
-// secret and the session-token key pair are generated in-process and handed to wrangler through a
-// temporary env file (`--env-file`, which makes wrangler skip .dev.vars), so a developer's own
-// settings neither leak in nor get touched.
+// secret and the session-token key pair are generated in-process and handed to wrangler, with the
+// database URL, through a temporary env file (`--env-file`, which makes wrangler skip .dev.vars;
+// never `--var`, which `ps` shows to every user), so a developer's own settings neither leak in
+// nor get touched.
 //
 //   const stack = await startLocalStack({ driver: 'pg' });
 //   await fetch(`${stack.url}/ready`);
@@ -135,6 +136,8 @@ async function start(
       `CLERK_WEBHOOK_SIGNING_SECRET=${quoted(webhookSecret)}`,
       `CLERK_JWT_KEY=${quoted(keys.publicKey)}`,
       `CLERK_SECRET_KEY=${quoted('sk_test_local_stack')}`,
+      // Read by the Neon HTTP driver; the pg driver goes through Hyperdrive's connection string.
+      `DATABASE_URL=${quoted(databaseUrl)}`,
       '',
     ].join('\n'),
     { mode: 0o600 },
@@ -150,7 +153,7 @@ async function start(
   if (driver === 'neon-http') {
     neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
     cleanups.push(() => neonHttp?.close());
-    Object.assign(vars, { DB_DRIVER: 'neon-http', DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: neonHttp.url });
+    Object.assign(vars, { DB_DRIVER: 'neon-http', NEON_HTTP_ENDPOINT: neonHttp.url });
   } else {
     vars.DB_DRIVER = 'pg';
   }
@@ -180,7 +183,7 @@ async function start(
     CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
     WRANGLER_SEND_METRICS: 'false',
   };
-  // wrangler also reads required secrets from its own environment; only the env file counts here.
+  // wrangler also reads these from its own environment, over the env file: only the file counts here.
   for (const key of ['CLERK_WEBHOOK_SIGNING_SECRET', 'CLERK_JWT_KEY', 'CLERK_SECRET_KEY', 'DATABASE_URL']) {
     delete childEnv[key];
   }
