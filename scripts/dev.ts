@@ -6,16 +6,18 @@
 //    driver (`--driver neon-http`) through a local SQL-over-HTTP endpoint.
 // Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { usageError } from './lib/cli.ts';
 import { forgetDevServer, recordDevServer } from './lib/dev-server.ts';
-import { ensureDevVars, readDevVars } from './lib/dev-vars.ts';
+import { DEV_VARS_PATH, ensureDevVars, readDevVars } from './lib/dev-vars.ts';
 import { freePort, type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { LOCAL_DATABASE, LOCAL_SERVER } from './lib/target-database.ts';
-import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
+import { wranglerVars } from './lib/wrangler-config.ts';
+import { type NeonHttpServer, postgresServerOf, startNeonHttpServer } from './neon-http-server.ts';
 
 const NAME = 'dev';
 const USAGE = `
@@ -79,20 +81,36 @@ console.log('[dev] migrations applied');
 const port = args.port === undefined ? await freePort(8787) : Number(args.port);
 const wranglerArgs = ['dev', ...wranglerPassThrough, ...(args.port === undefined ? ['--port', String(port)] : [])];
 if (driver === 'neon-http') {
-  wranglerArgs.push('--var', 'DB_DRIVER:neon-http', '--var', `DATABASE_URL:${databaseUrl}`);
+  wranglerArgs.push('--var', 'DB_DRIVER:neon-http');
   // A real Neon database is reached through Neon's own endpoint; anything else through ours.
   if (!new URL(databaseUrl).hostname.endsWith('.neon.tech')) {
-    neonHttp = await startNeonHttpServer();
+    neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
     wranglerArgs.push('--var', `NEON_HTTP_ENDPOINT:${neonHttp.url}`);
     console.log(`[dev] Neon HTTP driver through the local endpoint ${neonHttp.url}`);
   }
 }
 
+// The database URL holds a password, so it reaches wrangler through its environment (DATABASE_URL
+// and Hyperdrive's local connection string), never its command line, which `ps` shows to every
+// user. wrangler reads its environment only with --env-file, which replaces the .dev.vars it
+// would load, so that file is named explicitly. The environment then wins over the files and
+// wrangler.toml for the names wrangler.toml declares: those set there or in .dev.vars are left
+// out of it, so the Worker sees what `wrangler dev` alone would show it, plus DATABASE_URL.
+const wranglerEnvName = typeof args.env === 'string' ? args.env : undefined;
+// As wrangler does, .dev.vars.<env> for `--env <env>` when there is one.
+const envDevVars = wranglerEnvName && `${DEV_VARS_PATH}.${wranglerEnvName}`;
+const devVarsFile = envDevVars && existsSync(envDevVars) ? envDevVars : DEV_VARS_PATH;
+wranglerArgs.push('--env-file', devVarsFile);
+const wranglerEnv: NodeJS.ProcessEnv = { ...process.env };
+for (const name of [...Object.keys(tomlVars(wranglerEnvName)), ...Object.keys(readDevVars(devVarsFile))]) {
+  delete wranglerEnv[name];
+}
 const wrangler = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), wranglerArgs, {
   cwd: PROJECT_ROOT,
   stdio: 'inherit',
   env: {
-    ...process.env,
+    ...wranglerEnv,
+    DATABASE_URL: databaseUrl,
     CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
     WRANGLER_SEND_METRICS: 'false',
     // Offline: use miniflare's placeholder `request.cf` instead of fetching one from Cloudflare.
@@ -100,9 +118,18 @@ const wrangler = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler
   },
 });
 
+/** The [vars] of wrangler.toml for `--env` (or the top level), or a usage error naming the env. */
+function tomlVars(env: string | undefined): Record<string, string> {
+  try {
+    return wranglerVars(env);
+  } catch (error) {
+    return usageError(NAME, (error as Error).message);
+  }
+}
+
 const devUrl = `http://localhost:${port}`;
 if (port !== 8787) console.log(`[dev] port 8787 is taken: listening on ${devUrl}`);
-recordDevServer({ url: devUrl, env: typeof args.env === 'string' ? args.env : undefined, pid: process.pid });
+recordDevServer({ url: devUrl, env: wranglerEnvName, pid: process.pid });
 
 let stopping = false;
 async function stop(code: number): Promise<void> {

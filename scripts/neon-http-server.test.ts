@@ -1,9 +1,16 @@
 // The local Neon SQL-over-HTTP endpoint, exercised with the real @neondatabase/serverless client
 // against the real PostgreSQL from test/global-setup.ts.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import path from 'node:path';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type NeonHttpServer, startNeonHttpServer } from './neon-http-server.ts';
+import { freePort } from './lib/local-postgres.ts';
+import { PROJECT_ROOT } from './lib/project-root.ts';
+import { MAX_BODY_BYTES, type NeonHttpServer, postgresServerOf, startNeonHttpServer } from './neon-http-server.ts';
 
 const databaseUrl = inject('databaseUrl');
 const sql = neon(databaseUrl);
@@ -14,7 +21,7 @@ const ident = (name: string) => sql.unsafe(`"${name}"`);
 let server: NeonHttpServer;
 
 beforeAll(async () => {
-  server = await startNeonHttpServer();
+  server = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
   neonConfig.fetchEndpoint = server.url;
   await sql`create table ${ident(users)} (id serial primary key, email text not null unique, created_at timestamptz)`;
 });
@@ -131,8 +138,11 @@ describe('errors', () => {
   });
 
   it('answers 5xx when Postgres is unreachable', async () => {
-    const unreachable = neon('postgresql://nobody:secret@127.0.0.1:1/nowhere');
-    await expect(unreachable`select 1`).rejects.toThrow(/Server error \(HTTP status 502\)/);
+    const closed = { host: '127.0.0.1', port: await freePort() };
+    await withEndpointFor(closed, async () => {
+      const unreachable = neon(`postgresql://nobody:secret@127.0.0.1:${closed.port}/nowhere`);
+      await expect(unreachable`select 1`).rejects.toThrow(/Server error \(HTTP status 502\)/);
+    });
   });
 
   it('passes on errors Postgres reports while connecting', async () => {
@@ -214,5 +224,180 @@ describe('transactions (batches)', () => {
       sql.transaction([sql`insert into ${ident(users)} (email) values (${email})`], { readOnly: true }),
     ).rejects.toMatchObject({ code: '25006' });
     expect(await sql`select 1 from ${ident(users)} where email = ${email}`).toEqual([]);
+  });
+});
+
+/** Runs `work` with the driver pointed at another endpoint, fronting `postgres`. */
+async function withEndpointFor(postgres: { host: string; port: number }, work: (url: string) => Promise<void>) {
+  const other = await startNeonHttpServer({ postgres });
+  neonConfig.fetchEndpoint = other.url;
+  try {
+    await work(other.url);
+  } finally {
+    neonConfig.fetchEndpoint = server.url;
+    await other.close();
+  }
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+/**
+ * A POST through node:http, which sends any Host header and streams a body without
+ * Content-Length (chunked). Resolves with the answer even when the server closes the connection
+ * before the whole body was sent.
+ */
+function rawPost(
+  url: string,
+  options: { host?: string; headers?: Record<string, string>; chunks?: Buffer[] },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        setHost: options.host === undefined,
+        headers: { ...(options.host === undefined ? {} : { host: options.host }), ...options.headers },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    // Writing after the server answered and closed fails with EPIPE/ECONNRESET; the answer counts.
+    req.on('error', (error) => setTimeout(() => reject(error), 1_000));
+    (async () => {
+      for (const chunk of options.chunks ?? [Buffer.from('{"query":"select 1","params":[]}')]) {
+        if (req.destroyed) return;
+        if (!req.write(chunk)) await new Promise((resume) => req.once('drain', resume).once('close', resume));
+      }
+      req.end();
+    })();
+  });
+}
+
+/** A body asking for the length of a `size`-character parameter, in 64 KiB chunks. */
+function selectLengthBody(size: number): Buffer[] {
+  const head = Buffer.from('{"query":"select length($1::text) as n","params":["');
+  const tail = Buffer.from('"]}');
+  const filler = size - head.length - tail.length;
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const chunks = [head];
+  for (let left = filler; left > 0; left -= chunk.length)
+    chunks.push(left >= chunk.length ? chunk : chunk.subarray(0, left));
+  chunks.push(tail);
+  return chunks;
+}
+
+describe('a dev tool, not a door', () => {
+  it("listens on 127.0.0.1, not on the machine's other addresses", async () => {
+    const { port, hostname } = new URL(server.url);
+    expect(hostname).toBe('127.0.0.1');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && !address.internal && address.family === 'IPv4')
+      .map((address) => address!.address);
+    for (const address of external) {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), address);
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(`connected through ${address}`);
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+      expect(outcome).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('has no option to listen anywhere else', async () => {
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [path.join(PROJECT_ROOT, 'scripts/neon-http-server.ts'), '--postgres', '127.0.0.1:5432', '--host', '0.0.0.0'],
+        { timeout: 10_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stderr }),
+      );
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--host'");
+  });
+
+  it('answers only requests addressed to 127.0.0.1, localhost or [::1] with its port (DNS rebinding)', async () => {
+    const { port } = new URL(server.url);
+    const headers = { 'neon-connection-string': databaseUrl };
+    for (const host of [
+      `attacker.example:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${Number(port) + 1}`,
+      `127.0.0.1.nip.io:${port}`,
+    ]) {
+      const refused = await rawPost(server.url, { host, headers });
+      expect({ host, status: refused.status }).toEqual({ host, status: 421 });
+      expect(JSON.parse(refused.body).message).toContain('DNS rebinding');
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
+      const answered = await rawPost(server.url, { host, headers });
+      expect({ host, status: answered.status }).toEqual({ host, status: 200 });
+    }
+  });
+
+  it('refuses connection strings for any other PostgreSQL server', async () => {
+    // An endpoint fronting a closed port is asked for the live test database: it must not go there.
+    const closed = { host: '127.0.0.1', port: await freePort() };
+    await withEndpointFor(closed, async (url) => {
+      const elsewhere = await rawPost(url, { headers: { 'neon-connection-string': databaseUrl } });
+      expect(elsewhere.status).toBe(403);
+      expect(JSON.parse(elsewhere.body).message).toBe(
+        `This endpoint fronts only the PostgreSQL server at 127.0.0.1:${closed.port}, not ${new URL(databaseUrl).host}`,
+      );
+      // The same server named by pg's query parameters instead of the URL's host and port.
+      const live = postgresServerOf(databaseUrl);
+      const smuggled = new URL(databaseUrl);
+      smuggled.host = `127.0.0.1:${closed.port}`;
+      smuggled.search = `?host=${live.host}&port=${live.port}`;
+      const redirected = await rawPost(url, { headers: { 'neon-connection-string': smuggled.href } });
+      expect(redirected.status).toBe(403);
+      expect(JSON.parse(redirected.body).message).toContain('"host" is not accepted');
+    });
+    // Files pg would read for TLS are refused too.
+    const withFile = new URL(databaseUrl);
+    withFile.search = '?sslmode=verify-full&sslrootcert=/etc/passwd';
+    const file = await rawPost(server.url, { headers: { 'neon-connection-string': withFile.href } });
+    expect(file.status).toBe(403);
+    expect(JSON.parse(file.body).message).toContain('"sslrootcert" is not accepted');
+  });
+
+  it(`accepts a body of ${MAX_BODY_BYTES} bytes`, async () => {
+    const response = await rawPost(server.url, {
+      headers: { 'neon-connection-string': databaseUrl },
+      chunks: selectLengthBody(MAX_BODY_BYTES),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 413 to a larger body, counted as it arrives (no or a false Content-Length)', async () => {
+    const headers = { 'neon-connection-string': databaseUrl };
+    const chunked = await rawPost(server.url, { headers, chunks: selectLengthBody(MAX_BODY_BYTES + 1) });
+    expect(chunked).toEqual({
+      status: 413,
+      body: JSON.stringify({ message: `Request body larger than ${MAX_BODY_BYTES} bytes` }),
+    });
+    // Declared up front: refused before a byte of the body is read.
+    const declared = await rawPost(server.url, {
+      headers: { ...headers, 'content-length': String(MAX_BODY_BYTES + 1) },
+      chunks: [Buffer.from('{')],
+    });
+    expect(declared.status).toBe(413);
+    // The endpoint still serves the next request.
+    expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
   });
 });

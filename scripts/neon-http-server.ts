@@ -11,7 +11,12 @@
 //   400         {"message", "code", "constraint", ...}: the driver rethrows it as NeonDbError
 //   other       the driver throws "Server error (HTTP status N): <body>"
 //
-// Run it alone with `node scripts/neon-http-server.ts [--port N] [--host H]`.
+// It is a dev tool holding no credentials of its own, and is kept from becoming more: it listens
+// on 127.0.0.1 only, answers only requests addressed to 127.0.0.1, localhost or [::1] (a web page
+// cannot reach it through DNS rebinding), connects only to the one PostgreSQL server it was
+// started for (never an open proxy), and caps request bodies.
+//
+// Run it alone with `node scripts/neon-http-server.ts --postgres HOST:PORT [--port N]`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -22,13 +27,38 @@ export interface NeonHttpServer {
   close(): Promise<void>;
 }
 
+/** The PostgreSQL server an endpoint fronts: connection strings naming any other are refused. */
+export interface PostgresServer {
+  host: string;
+  port: number;
+}
+
+/** Host and port of a postgres:// URL (5432 when it names none), as pg connects to them. */
+export function postgresServerOf(connectionString: string): PostgresServer {
+  const url = new URL(connectionString);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 5432) };
+}
+
+// Far above any query the app sends (its largest request body, a webhook, is 256 KiB).
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+// Connection string parameters a client may set. pg also reads host, hostaddr and port from the
+// query (another server) and sslcert, sslkey and sslrootcert (local files): all refused.
+const CONNECTION_PARAMETERS = new Set(['sslmode', 'channel_binding', 'options', 'application_name']);
+
 interface SqlQuery {
   query: string;
   params: unknown[];
 }
 
-/** A malformed request: answered with 400 and a message, like Neon's proxy. */
-class RequestError extends Error {}
+/** A request refused with a message: 400 when malformed, like Neon's proxy, or another 4xx. */
+class RequestError extends Error {
+  readonly status: number;
+  constructor(message: string, status = 400) {
+    super(message);
+    this.status = status;
+  }
+}
 
 // The driver always sends `Neon-Raw-Text-Output: true` and parses every value itself from the
 // text form using each field's dataTypeID (so Dates, bigint-as-string, etc. behave exactly as
@@ -63,11 +93,15 @@ const ERROR_FIELDS = [
   'routine',
 ] as const;
 
-/** Starts the endpoint on 127.0.0.1. `url` is the full fetch endpoint, e.g. http://127.0.0.1:PORT/sql */
-export async function startNeonHttpServer(
-  options: { port?: number; host?: string; maxConnectionsPerDatabase?: number } = {},
-): Promise<NeonHttpServer> {
-  const host = options.host ?? '127.0.0.1';
+/**
+ * Starts the endpoint on 127.0.0.1 in front of one PostgreSQL server. `url` is the full fetch
+ * endpoint, e.g. http://127.0.0.1:PORT/sql
+ */
+export async function startNeonHttpServer(options: {
+  postgres: PostgresServer;
+  port?: number;
+  maxConnectionsPerDatabase?: number;
+}): Promise<NeonHttpServer> {
   // The connection string travels with every request, so one pool per distinct string.
   const pools = new Map<string, pg.Pool>();
 
@@ -91,16 +125,22 @@ export async function startNeonHttpServer(
   };
 
   const server = createServer((req, res) => {
-    handle(req, res, poolFor).catch((error: unknown) => sendError(res, error));
+    handle(req, res, endpoint).catch((error: unknown) => sendError(req, res, error));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // Set before the first request can arrive: the Host header must name this port.
+  const endpoint: Endpoint = {
+    hosts: new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]),
+    postgres: options.postgres,
+    poolFor,
+  };
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/sql`,
+    url: `http://127.0.0.1:${port}/sql`,
     close: async () => {
       // The driver's fetch keeps connections alive; without this close() waits for them.
       server.closeAllConnections();
@@ -111,16 +151,27 @@ export async function startNeonHttpServer(
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, poolFor: (url: string) => pg.Pool) {
+interface Endpoint {
+  /** The Host header values accepted: 127.0.0.1, localhost and [::1] with this server's port. */
+  hosts: Set<string>;
+  postgres: PostgresServer;
+  poolFor(connectionString: string): pg.Pool;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint) {
+  const host = header(req, 'host')?.toLowerCase() ?? '';
+  if (!endpoint.hosts.has(host)) {
+    throw new RequestError(
+      `Host ${JSON.stringify(host)} is not this server: only ${[...endpoint.hosts].join(', ')} are answered (so a web page cannot reach it through DNS rebinding)`,
+      421,
+    );
+  }
   if (req.method !== 'POST' || !req.url?.split('?')[0]?.endsWith('/sql')) {
     return sendJson(res, 404, { message: 'Not found: POST /sql' });
   }
-  const connectionString = header(req, 'neon-connection-string');
-  if (!connectionString || !/^postgres(ql)?:\/\//.test(connectionString) || !URL.canParse(connectionString)) {
-    throw new RequestError('Missing or invalid Neon-Connection-String header');
-  }
+  const connectionString = frontedConnectionString(req, endpoint.postgres);
   const body = parseBody(await readBody(req));
-  const pool = poolFor(connectionString);
+  const pool = endpoint.poolFor(connectionString);
   // The driver always asks for arrays (it turns them into objects itself); Neon's proxy still
   // honours `false`, so we do too.
   const arrayMode = header(req, 'neon-array-mode') === 'true';
@@ -147,6 +198,34 @@ async function handle(req: IncomingMessage, res: ServerResponse, poolFor: (url: 
   } finally {
     client.release(broken);
   }
+}
+
+/** The request's Neon-Connection-String, when it names the server this endpoint fronts. */
+function frontedConnectionString(req: IncomingMessage, postgres: PostgresServer): string {
+  const connectionString = header(req, 'neon-connection-string');
+  if (!connectionString || !/^postgres(ql)?:\/\//.test(connectionString) || !URL.canParse(connectionString)) {
+    throw new RequestError('Missing or invalid Neon-Connection-String header');
+  }
+  const target = postgresServerOf(connectionString);
+  if (target.host !== postgres.host || target.port !== postgres.port) {
+    throw new RequestError(
+      `This endpoint fronts only the PostgreSQL server at ${hostPort(postgres)}, not ${hostPort(target)}`,
+      403,
+    );
+  }
+  for (const name of new URL(connectionString).searchParams.keys()) {
+    if (!CONNECTION_PARAMETERS.has(name)) {
+      throw new RequestError(
+        `Connection string parameter ${JSON.stringify(name)} is not accepted here (only ${[...CONNECTION_PARAMETERS].join(', ')})`,
+        403,
+      );
+    }
+  }
+  return connectionString;
+}
+
+function hostPort({ host, port }: PostgresServer): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** BEGIN with the batch options the driver sends as headers (transaction() options). */
@@ -193,8 +272,12 @@ async function run(db: pg.Pool | pg.PoolClient, { query, params }: SqlQuery, arr
   };
 }
 
-function sendError(res: ServerResponse, error: unknown) {
-  if (error instanceof RequestError) return sendJson(res, 400, { message: error.message });
+function sendError(req: IncomingMessage, res: ServerResponse, error: unknown) {
+  if (error instanceof RequestError) {
+    // A body left unread (too large, or never read) is not drained: the connection closes instead.
+    if (!req.readableEnded) res.once('finish', () => req.socket.destroy());
+    return sendJson(res, error.status, { message: error.message }, req.readableEnded ? {} : { connection: 'close' });
+  }
   if (error instanceof pg.DatabaseError) {
     // Anything Postgres itself reported (constraint violations, syntax errors, and also
     // connect-time errors such as a wrong password or missing database): 400 with its fields.
@@ -208,10 +291,10 @@ function sendError(res: ServerResponse, error: unknown) {
   sendJson(res, 502, { message: `Database connection error: ${message}` });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   if (res.headersSent) return void res.destroy();
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
 
@@ -220,10 +303,23 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** The body, up to MAX_BODY_BYTES counted as it arrives: a missing or wrong Content-Length changes nothing. */
+function readBody(req: IncomingMessage): Promise<string> {
+  const tooLarge = () => new RequestError(`Request body larger than ${MAX_BODY_BYTES} bytes`, 413);
+  if (Number(header(req, 'content-length')) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData).pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }
 
 function parseBody(text: string): { queries?: unknown } {
@@ -246,12 +342,22 @@ function toQuery(value: unknown): SqlQuery {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const usageError = (problem: string): never => {
+    console.error(`${problem}\nusage: node scripts/neon-http-server.ts --postgres HOST:PORT [--port N]`);
+    process.exit(2);
+  };
+  let values: { postgres?: string | undefined; port?: string | undefined } = {};
+  try {
+    ({ values } = parseArgs({ options: { postgres: { type: 'string' }, port: { type: 'string' } } }));
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  if (!values.postgres) usageError('--postgres is required: the PostgreSQL server to front');
   const server = await startNeonHttpServer({
+    postgres: postgresServerOf(`postgresql://${values.postgres}`),
     port: values.port === undefined ? undefined : Number(values.port),
-    host: values.host,
   });
-  console.log(`Neon SQL-over-HTTP endpoint: ${server.url}`);
+  console.log(`Neon SQL-over-HTTP endpoint for ${values.postgres}: ${server.url}`);
   console.log(`Point the driver at it: neonConfig.fetchEndpoint = '${server.url}'`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

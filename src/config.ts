@@ -50,6 +50,14 @@ function databaseTarget(env: Bindings): DbTarget {
     DATABASE_URL: emptyToUndefined(env.DATABASE_URL),
     NEON_HTTP_ENDPOINT: emptyToUndefined(env.NEON_HTTP_ENDPOINT),
   });
+  // Fail loudly, not ignore it: a deploy carrying a dev-only variable is misconfigured, and
+  // honouring it would send the connection string, password included, to that host.
+  if (vars.NEON_HTTP_ENDPOINT && env.APP_ENV !== 'development') {
+    throw new ConfigError(
+      ['NEON_HTTP_ENDPOINT'],
+      'NEON_HTTP_ENDPOINT is for local development only (APP_ENV=development); remove it from this environment',
+    );
+  }
   const hyperdrive = env.HYPERDRIVE?.connectionString;
   if (vars.DB_DRIVER === 'neon-http' || (!hyperdrive && vars.DATABASE_URL)) {
     if (!vars.DATABASE_URL) {

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { applyMigrations } from '../scripts/lib/migrations.ts';
-import { startNeonHttpServer } from '../scripts/neon-http-server.ts';
+import { postgresServerOf, startNeonHttpServer } from '../scripts/neon-http-server.ts';
 import { startFakeClerkApi } from './fake-clerk-api.ts';
 
 declare module 'vitest' {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   const postgres = external ? undefined : await startLocalPostgres({});
   const databaseUrl = external ?? (await postgres!.database('test'));
   await applyMigrations(databaseUrl);
-  const neonHttp = await startNeonHttpServer();
+  const neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
   // wrangler insists on a local connection string for the HYPERDRIVE binding when it reads
   // wrangler.toml; the test pool then binds it to this database.
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = databaseUrl;

@@ -1,9 +1,10 @@
 // The whole API running locally, for the benchmark (proof/bench/) and the reliability suite
 // (proof/reliability/): embedded PostgreSQL, migrations, and the real Worker under `wrangler dev`
 // (local mode) on a free port, on either database driver. Independent of .dev.vars: the webhook
-// secret and the session-token key pair are generated in-process and handed to wrangler through a
-// temporary env file (`--env-file`, which makes wrangler skip .dev.vars), so a developer's own
-// settings neither leak in nor get touched.
+// secret and the session-token key pair are generated in-process and handed to wrangler, with the
+// database URL, through a temporary env file (`--env-file`, which makes wrangler skip .dev.vars;
+// never `--var`, which `ps` shows to every user), so a developer's own settings neither leak in
+// nor get touched.
 //
 //   const stack = await startLocalStack({ driver: 'pg' });
 //   await fetch(`${stack.url}/ready`);
@@ -14,7 +15,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type NeonHttpServer, startNeonHttpServer } from '../neon-http-server.ts';
+import { type NeonHttpServer, postgresServerOf, startNeonHttpServer } from '../neon-http-server.ts';
 import { freePort, type LocalPostgres, startLocalPostgres } from './local-postgres.ts';
 import { applyMigrations } from './migrations.ts';
 import { withPgClient } from './pg-client.ts';
@@ -135,6 +136,8 @@ async function start(
       `CLERK_WEBHOOK_SIGNING_SECRET=${quoted(webhookSecret)}`,
       `CLERK_JWT_KEY=${quoted(keys.publicKey)}`,
       `CLERK_SECRET_KEY=${quoted('sk_test_local_stack')}`,
+      // Read by the Neon HTTP driver; the pg driver goes through Hyperdrive's connection string.
+      `DATABASE_URL=${quoted(databaseUrl)}`,
       '',
     ].join('\n'),
     { mode: 0o600 },
@@ -146,12 +149,11 @@ async function start(
     CLERK_ISSUER: ISSUER,
     CLERK_AUTHORIZED_PARTIES: AUTHORIZED_PARTY,
     CLERK_API_URL: options.clerkApiUrl ?? `http://127.0.0.1:${await closedPort()}`,
-    APP_ENV: 'local-stack',
   };
   if (driver === 'neon-http') {
-    neonHttp = await startNeonHttpServer();
+    neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
     cleanups.push(() => neonHttp?.close());
-    Object.assign(vars, { DB_DRIVER: 'neon-http', DATABASE_URL: databaseUrl, NEON_HTTP_ENDPOINT: neonHttp.url });
+    Object.assign(vars, { DB_DRIVER: 'neon-http', NEON_HTTP_ENDPOINT: neonHttp.url });
   } else {
     vars.DB_DRIVER = 'pg';
   }
@@ -181,7 +183,7 @@ async function start(
     CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
     WRANGLER_SEND_METRICS: 'false',
   };
-  // wrangler also reads required secrets from its own environment; only the env file counts here.
+  // wrangler also reads these from its own environment, over the env file: only the file counts here.
   for (const key of ['CLERK_WEBHOOK_SIGNING_SECRET', 'CLERK_JWT_KEY', 'CLERK_SECRET_KEY', 'DATABASE_URL']) {
     delete childEnv[key];
   }
