@@ -1,13 +1,16 @@
-// `npm run dev` keeps the database password off every command line: `ps` shows command lines to
-// every user of the machine. Run on the Neon HTTP driver, where the Worker itself needs the URL,
-// against a database whose password is unique to this test; every process is searched once
-// wrangler has started (the Worker answering is not waited for: that costs a bundle and workerd).
-import { type ChildProcess, spawn } from 'node:child_process';
+// `npm run dev` as a developer meets it, in a copy of the checkout:
+// - it keeps the database password off every command line: `ps` shows command lines to every
+//   user of the machine. Run on the Neon HTTP driver, where the Worker itself needs the URL,
+//   against a database whose password is unique to this test;
+// - without a Clerk account and offline, a new user's first GET /v1/me works: `npm run token`
+//   tells the local Clerk stand-in about the user, as Clerk's Backend API would know them.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { timeBudget } from '../test/budget.ts';
 import { freePort } from './lib/local-postgres.ts';
 import { withPgClient } from './lib/pg-client.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
@@ -110,6 +113,43 @@ it('keeps the database password off every command line (Neon HTTP driver)', { ti
     expect(processes().filter(({ commandLine }) => commandLine.includes(password))).toEqual([]);
     // The URL went through wrangler's environment instead (readable by its user only).
     expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`DATABASE_URL=${databaseUrl}`);
+  } finally {
+    dev.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    if (dev.exitCode === null) dev.kill('SIGKILL');
+  }
+});
+
+it("answers a new user's first GET /v1/me offline: token feeds the local Clerk stand-in", // npm run dev (wrangler, workerd, a bundle), then npm run token.
+{ timeout: timeBudget({ processes: 6 }) }, async () => {
+  const port = await freePort();
+  let output = '';
+  const dev = spawn(process.execPath, ['scripts/dev.ts', '--port', String(port)], {
+    cwd: checkout,
+    env: { ...process.env, DATABASE_URL: roleUrl(role) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  dev.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  dev.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise((resolve) => dev.once('exit', resolve));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let ready = false; !ready; ) {
+      if (dev.exitCode !== null) throw new Error(`npm run dev exited with ${dev.exitCode}:\n${output}`);
+      ready = await fetch(`${base}/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(output).toContain("Clerk's Backend API: a local stand-in");
+    const sub = `user_offline_${suffix}`;
+    const token = execFileSync(process.execPath, ['scripts/token.ts', '--sub', sub], { cwd: checkout })
+      .toString()
+      .trim();
+    const me = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ clerkUserId: sub, email: `${sub}@example.com` });
   } finally {
     dev.kill('SIGINT');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);

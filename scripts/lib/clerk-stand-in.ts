@@ -1,8 +1,10 @@
-// A local stand-in for Clerk's Backend API, started by test/global-setup.ts. The Worker under
-// test reaches it through CLERK_API_URL; tests arrange it over HTTP.
-//
-// Each secret key (the `Authorization: Bearer` token, as with Clerk) has its own in-memory
-// store, so test projects that use different CLERK_SECRET_KEYs never see each other's data.
+// A local stand-in for Clerk's Backend API, for the endpoints the template calls. The Worker
+// reaches it through CLERK_API_URL.
+// - Tests (test/global-setup.ts, the reliability suite) arrange it over HTTP; each secret key (the
+//   `Authorization: Bearer` token, as with Clerk) has its own in-memory store, so test projects
+//   that use different CLERK_SECRET_KEYs never see each other's data.
+// - `npm run dev` starts it with a store file (scripts/lib/clerk-dev-store.ts) that
+//   `npm run token` and `npm run webhook` fill, read on every request.
 //
 //   GET  /v1/users/:id                 the user, or Clerk's 404
 //   GET  /v1/users?limit&offset        users, newest first (a bare array, as Clerk answers)
@@ -17,8 +19,9 @@
 // `times` times (default: until reset).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ClerkObject, readClerkDevStore, updateClerkDevStore } from './clerk-dev-store.ts';
 
-export interface FakeClerkApi {
+export interface ClerkStandIn {
   url: string;
   close(): Promise<void>;
 }
@@ -32,8 +35,6 @@ export interface Failure {
   times?: number;
 }
 
-type ClerkObject = { id: string; created_at?: number } & Record<string, unknown>;
-
 interface Store {
   users: Map<string, ClerkObject>;
   organizations: Map<string, ClerkObject>;
@@ -43,7 +44,7 @@ interface Store {
 
 const MAX_LIMIT = 500;
 
-export async function startFakeClerkApi(): Promise<FakeClerkApi> {
+export async function startClerkStandIn(options: { storeFile?: string } = {}): Promise<ClerkStandIn> {
   const stores = new Map<string, Store>();
   const storeFor = (key: string) => {
     let store = stores.get(key);
@@ -51,11 +52,24 @@ export async function startFakeClerkApi(): Promise<FakeClerkApi> {
       store = { users: new Map(), organizations: new Map(), failures: [], requests: [] };
       stores.set(key, store);
     }
+    if (options.storeFile) {
+      // Read afresh: the scripts write the file while the server runs.
+      const saved = readClerkDevStore(options.storeFile);
+      store.users = new Map(Object.entries(saved.users));
+      store.organizations = new Map(Object.entries(saved.organizations));
+    }
     return store;
+  };
+  const saveStore = (store: Store) => {
+    if (!options.storeFile) return;
+    updateClerkDevStore((saved) => {
+      saved.users = Object.fromEntries(store.users);
+      saved.organizations = Object.fromEntries(store.organizations);
+    }, options.storeFile);
   };
 
   const server = createServer((request, response) => {
-    handle(request, response, storeFor).catch((error: unknown) => {
+    handle(request, response, storeFor, saveStore).catch((error: unknown) => {
       send(response, 500, { errors: [{ code: 'fake_error', message: String(error) }] });
     });
   });
@@ -71,7 +85,12 @@ export async function startFakeClerkApi(): Promise<FakeClerkApi> {
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, storeFor: (key: string) => Store) {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  storeFor: (key: string) => Store,
+  saveStore: (store: Store) => void,
+) {
   const url = new URL(request.url ?? '/', 'http://fake');
   const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
   if (!key) return send(response, 401, clerkError(401, 'authentication_invalid', 'Missing secret key'));
@@ -80,6 +99,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, storeF
 
   if (method === 'POST' && url.pathname === '/__fixtures') {
     arrange(store, JSON.parse((await readBody(request)) || '{}'));
+    saveStore(store);
     return send(response, 204);
   }
   if (method === 'GET' && url.pathname === '/__requests') return send(response, 200, { requests: store.requests });
