@@ -165,8 +165,11 @@ export const webhookEvents = pgTable(
     // applied | stale | ignored | failed
     outcome: text('outcome').notNull(),
     error: text('error'),
-    // The raw body as received, so a failed event can be replayed after a fix.
-    payload: bytea('payload').notNull(),
+    // The raw body as received, kept only while the event is not applied (outcome `failed`), so it
+    // can be replayed after a fix. Applied, stale and ignored deliveries keep none: Clerk's
+    // payloads carry personal data (emails, names, message contents) that a user.deleted must
+    // not leave behind, and the ledger's job for them is the dedupe and the audit trail.
+    payload: bytea('payload'),
     attempts: integer('attempts').notNull().default(1),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
     processedAt: timestamptz('processed_at').notNull().defaultNow(),
@@ -176,6 +179,9 @@ export const webhookEvents = pgTable(
     uniqueIndex('webhook_events_svix_id_key').on(t.svixId),
     // `npm run webhooks:replay` walks failed events in arrival order.
     index('webhook_events_failed_idx').on(t.id).where(sql`${t.outcome} = 'failed'`),
+    // The scheduled erasure of payloads a delivery no longer needs (rows written before payloads
+    // stopped being kept): empty once they are gone, so it costs nothing after that.
+    index('webhook_events_erasable_idx').on(t.id).where(sql`${t.payload} is not null and ${t.outcome} <> 'failed'`),
     check('webhook_events_outcome_check', sql`${t.outcome} in ('applied', 'stale', 'ignored', 'failed')`),
   ],
 );

@@ -4,7 +4,7 @@
 // paths in `src/<folder>/explain.ts`.
 import { uuidv7 } from 'uuidv7';
 import { processDelivery } from '../../src/clerk/deliveries.ts';
-import { failedDeliveries, pruneLedger } from '../../src/clerk/ledger.ts';
+import { eraseSpentPayloads, failedDeliveries, pruneLedger } from '../../src/clerk/ledger.ts';
 import { findUser } from '../../src/me/queries.ts';
 import { clerkEvents } from '../lib/clerk-events.ts';
 import type { CriticalPath } from './paths.ts';
@@ -46,5 +46,11 @@ export const CORE_PATHS: CriticalPath[] = [
     source: 'pruneLedger, the Cron Trigger',
     run: (db) => pruneLedger(db, { maxBatches: 1 }),
     indexes: ['webhook_events_pkey'],
+  },
+  {
+    name: 'ledger payload erasure batch',
+    source: 'eraseSpentPayloads, the Cron Trigger',
+    run: (db) => eraseSpentPayloads(db, { maxBatches: 1 }),
+    indexes: ['webhook_events_erasable_idx'],
   },
 ];

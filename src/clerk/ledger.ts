@@ -1,4 +1,5 @@
-// Keeping the webhook ledger in shape: pruning and the replay queue.
+// Keeping the webhook ledger in shape: pruning, erasing payloads no longer needed, and the
+// replay queue.
 import { sql } from 'drizzle-orm';
 import { type Database, executeRows } from '../../db/client.ts';
 
@@ -33,6 +34,35 @@ export async function pruneLedger(
     if (count < batchSize) break;
   }
   return deleted;
+}
+
+/**
+ * Clears the payloads of deliveries that are no longer failed, in bounded batches (the scheduled
+ * job). Deliveries written by this release keep a payload only while failed, so this finds only
+ * rows from before it, or none: the partial index webhook_events_erasable_idx is then empty.
+ */
+export async function eraseSpentPayloads(
+  db: Database,
+  options: { batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const { batchSize = 1_000, maxBatches = 20 } = options;
+  let erased = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const rows = await executeRows<{ count: string }>(
+      db,
+      sql`with erased as (
+            update webhook_events set payload = null where id = any(array(
+              select id from webhook_events where payload is not null and outcome <> 'failed' order by id limit ${batchSize}
+            ))
+            returning 1
+          )
+          select count(*)::text as count from erased`,
+    );
+    const count = Number(rows[0]?.count ?? 0);
+    erased += count;
+    if (count < batchSize) break;
+  }
+  return erased;
 }
 
 /** The smallest UUIDv7 of a millisecond: every id generated at or after `time` sorts above it. */

@@ -75,12 +75,15 @@ export async function applyClerkEvent(
   const write = eventWrite(event, delivery.svixId);
   return retrying(async () => {
     const outcome = sql`(select outcome from decision)`;
+    // An applied or stale event keeps no payload (schema: webhook_events.payload); a failed one
+    // that now applies (a redelivery, a replay) loses the payload it was kept with.
     const ledger = sql`ledger as (
-      insert into webhook_events (id, svix_id, event_type, outcome, payload)
-      select ${uuidv7()}, ${delivery.svixId}, ${delivery.eventType}, outcome, ${bytea(delivery.payload)}
+      insert into webhook_events (id, svix_id, event_type, outcome)
+      select ${uuidv7()}, ${delivery.svixId}, ${delivery.eventType}, outcome
       from decision where outcome <> 'retry'
       on conflict (svix_id) do update
-        set outcome = excluded.outcome, error = null, attempts = webhook_events.attempts + 1, processed_at = now()
+        set outcome = excluded.outcome, error = null, payload = null, attempts = webhook_events.attempts + 1,
+          processed_at = now()
         where webhook_events.outcome = 'failed'
       returning outcome
     )`;
@@ -107,7 +110,10 @@ export function applyOrganizationSnapshot(
   return applyWithoutLedger(db, upsertOrganization(organization, source));
 }
 
-/** Records a delivery that will not be applied: `failed` (kept for replay) or `ignored`. */
+/**
+ * Records a delivery that will not be applied: `failed`, with its payload for a replay, or
+ * `ignored`, with none (Clerk's email.* and sms.* events carry message contents).
+ */
 export async function recordUnapplied(
   db: Database,
   delivery: Delivery,
@@ -118,7 +124,8 @@ export async function recordUnapplied(
     db,
     sql`
     insert into webhook_events (id, svix_id, event_type, outcome, error, payload)
-    values (${uuidv7()}, ${delivery.svixId}, ${delivery.eventType}, ${outcome}, ${error ?? null}, ${bytea(delivery.payload)})
+    values (${uuidv7()}, ${delivery.svixId}, ${delivery.eventType}, ${outcome}, ${error ?? null},
+      ${outcome === 'failed' ? bytea(delivery.payload) : null})
     on conflict (svix_id) do update
       set error = excluded.error, attempts = webhook_events.attempts + 1, processed_at = now()
       where webhook_events.outcome = 'failed' and excluded.outcome = 'failed'
