@@ -9,9 +9,9 @@ import { applyMigrations } from './lib/migrations.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.ts';
 
-const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'backfill-projects-title.ts');
-const PROJECTS = 2345;
-const ALREADY_TITLED = 45; // written by the new code before the backfill ran ("write both")
+const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'backfill-webhook-events-type.ts');
+const ROWS = 2345;
+const ALREADY_TYPED = 45; // written by the new code before the backfill ran ("write both")
 let database: ScratchDatabase;
 let client: pg.Client;
 
@@ -27,21 +27,17 @@ beforeAll(async () => {
   await applyMigrations(database.url);
   client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  await client.query('alter table projects add column title text'); // the expand migration
-  const user = await client.query<{ id: string }>(
-    `insert into users (id, clerk_user_id, source_version, source_event_id)
-     values (gen_random_uuid(), 'user_backfill', 1, 'evt') returning id`,
-  );
+  await client.query('alter table webhook_events add column type text'); // the expand migration
   await client.query(
-    `insert into projects (id, user_id, name, title)
-     select gen_random_uuid(), $1, 'project ' || g, case when g <= $3 then 'kept ' || g end
-     from generate_series(1, $2) as g`,
-    [user.rows[0]!.id, PROJECTS, ALREADY_TITLED],
+    `insert into webhook_events (id, svix_id, event_type, outcome, type)
+     select gen_random_uuid(), 'msg_backfill_' || g, 'user.updated', 'applied', case when g <= $2 then 'kept ' || g end
+     from generate_series(1, $1) as g`,
+    [ROWS, ALREADY_TYPED],
   );
 });
 
 beforeEach(async () => {
-  await client.query(`update projects set title = null where title not like 'kept %'`);
+  await client.query(`update webhook_events set type = null where type not like 'kept %'`);
 });
 
 afterAll(async () => {
@@ -49,24 +45,24 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function titles() {
+async function types() {
   const { rows } = await client.query<{ missing: number; copied: number; kept: number }>(
-    `select count(*) filter (where title is null)::int as missing,
-            count(*) filter (where title = name)::int as copied,
-            count(*) filter (where title like 'kept %')::int as kept
-     from projects`,
+    `select count(*) filter (where type is null)::int as missing,
+            count(*) filter (where type = event_type)::int as copied,
+            count(*) filter (where type like 'kept %')::int as kept
+     from webhook_events`,
   );
   return rows[0];
 }
 
-describe('backfill-projects-title', () => {
-  it('copies name into title in batches, printing progress, and keeps titles already written', async () => {
+describe('backfill-webhook-events-type', () => {
+  it('copies event_type into type in batches, printing progress, and keeps types already written', async () => {
     const result = run('--batch-size', '500', '--sleep-ms', '0');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/batch 1: \d+ updated, \d+ in total \(\d+\/s\), cursor [0-9a-f-]{36}/);
-    expect(result.stdout).toContain(`done: ${PROJECTS - ALREADY_TITLED} rows updated in 5 batches`);
-    expect(await titles()).toEqual({ missing: 0, copied: PROJECTS - ALREADY_TITLED, kept: ALREADY_TITLED });
+    expect(result.stdout).toContain(`done: ${ROWS - ALREADY_TYPED} rows updated in 5 batches`);
+    expect(await types()).toEqual({ missing: 0, copied: ROWS - ALREADY_TYPED, kept: ALREADY_TYPED });
 
     expect(run('--batch-size', '500', '--sleep-ms', '0').stdout).toContain('done: 0 rows updated in 5 batches');
   });
@@ -89,13 +85,13 @@ describe('backfill-projects-title', () => {
     expect(cursor, output).toBeDefined();
     expect(output).not.toContain('batch 2:');
     const firstBatch = Number(/batch 1: (\d+) updated/.exec(output)![1]);
-    const remaining = PROJECTS - ALREADY_TITLED - firstBatch;
-    expect((await titles())!.missing).toBe(remaining);
+    const remaining = ROWS - ALREADY_TYPED - firstBatch;
+    expect((await types())!.missing).toBe(remaining);
 
     const resumed = run('--batch-size', '1000', '--sleep-ms', '0', '--after', cursor!);
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toContain(`done: ${remaining} rows updated in 2 batches`);
-    expect(await titles()).toEqual({ missing: 0, copied: PROJECTS - ALREADY_TITLED, kept: ALREADY_TITLED });
+    expect(await types()).toEqual({ missing: 0, copied: ROWS - ALREADY_TYPED, kept: ALREADY_TYPED });
   });
 
   it('refuses to run before the expand migration, and rejects bad flags', async () => {
@@ -108,7 +104,7 @@ describe('backfill-projects-title', () => {
         env: { ...process.env, DATABASE_URL: other.url },
       });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain('projects.title does not exist');
+      expect(result.stderr).toContain('webhook_events.type does not exist');
     } finally {
       await other.drop();
     }
