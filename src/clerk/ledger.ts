@@ -2,6 +2,7 @@
 // replay queue.
 import { sql } from 'drizzle-orm';
 import { type Database, executeRows } from '../../db/client.ts';
+import { type BatchBounds, inBatches } from '../lib/batches.ts';
 
 export const LEDGER_RETENTION_DAYS = 30;
 
@@ -10,30 +11,20 @@ export const LEDGER_RETENTION_DAYS = 30;
  * UUIDv7 ids are time-ordered, so "older than" is a primary-key range: no time index needed.
  * Failed rows stay until they are replayed: they are the record of events not yet applied.
  */
-export async function pruneLedger(
-  db: Database,
-  options: { now?: Date; batchSize?: number; maxBatches?: number } = {},
-): Promise<number> {
+export function pruneLedger(db: Database, options: { now?: Date } & Partial<BatchBounds> = {}): Promise<number> {
   const { now = new Date(), batchSize = 1_000, maxBatches = 20 } = options;
   const cutoff = uuidv7Floor(new Date(now.getTime() - LEDGER_RETENTION_DAYS * 86_400_000));
-  let deleted = 0;
-  for (let batch = 0; batch < maxBatches; batch += 1) {
-    const rows = await executeRows<{ count: string }>(
-      db,
-      // `= any(array(...))` keeps both the batch pick and the delete on the primary key.
-      sql`with gone as (
-            delete from webhook_events where id = any(array(
-              select id from webhook_events where id < ${cutoff}::uuid and outcome <> 'failed' order by id limit ${batchSize}
-            ))
-            returning 1
-          )
-          select count(*)::text as count from gone`,
-    );
-    const count = Number(rows[0]?.count ?? 0);
-    deleted += count;
-    if (count < batchSize) break;
-  }
-  return deleted;
+  // `= any(array(...))` keeps both the batch pick and the delete on the primary key.
+  return inBatches(
+    db,
+    { batchSize, maxBatches },
+    (size) => sql`done as (
+      delete from webhook_events where id = any(array(
+        select id from webhook_events where id < ${cutoff}::uuid and outcome <> 'failed' order by id limit ${size}
+      ))
+      returning 1
+    )`,
+  );
 }
 
 /**
@@ -41,28 +32,18 @@ export async function pruneLedger(
  * job). Deliveries written by this release keep a payload only while failed, so this finds only
  * rows from before it, or none: the partial index webhook_events_erasable_idx is then empty.
  */
-export async function eraseSpentPayloads(
-  db: Database,
-  options: { batchSize?: number; maxBatches?: number } = {},
-): Promise<number> {
+export function eraseSpentPayloads(db: Database, options: Partial<BatchBounds> = {}): Promise<number> {
   const { batchSize = 1_000, maxBatches = 20 } = options;
-  let erased = 0;
-  for (let batch = 0; batch < maxBatches; batch += 1) {
-    const rows = await executeRows<{ count: string }>(
-      db,
-      sql`with erased as (
-            update webhook_events set payload = null where id = any(array(
-              select id from webhook_events where payload is not null and outcome <> 'failed' order by id limit ${batchSize}
-            ))
-            returning 1
-          )
-          select count(*)::text as count from erased`,
-    );
-    const count = Number(rows[0]?.count ?? 0);
-    erased += count;
-    if (count < batchSize) break;
-  }
-  return erased;
+  return inBatches(
+    db,
+    { batchSize, maxBatches },
+    (size) => sql`done as (
+      update webhook_events set payload = null where id = any(array(
+        select id from webhook_events where payload is not null and outcome <> 'failed' order by id limit ${size}
+      ))
+      returning 1
+    )`,
+  );
 }
 
 /** The smallest UUIDv7 of a millisecond: every id generated at or after `time` sorts above it. */
