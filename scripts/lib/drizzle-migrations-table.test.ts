@@ -3,6 +3,7 @@
 // date, and sees a rollback as a pending migration. A drizzle upgrade that changes the table or
 // how it reads it fails here.
 import path from 'node:path';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
@@ -61,9 +62,16 @@ describe('drizzle.__drizzle_migrations', () => {
   it("records no-transaction migrations so that drizzle's migrator skips them", async () => {
     const url = await freshDatabase();
     await applyMigrations(url, { folder: NO_TRANSACTION_FIXTURE });
+    const rows = await recorded(url);
+    expect(rows.map(({ hash, created_at }) => ({ hash, created_at }))).toEqual(
+      readMigrationFiles({ migrationsFolder: NO_TRANSACTION_FIXTURE }).map((m) => ({
+        hash: m.hash,
+        created_at: String(m.folderMillis),
+      })),
+    );
     // Run by drizzle, the fixture fails (migrations.test.ts): it must run nothing here.
     await drizzleMigrate(url, NO_TRANSACTION_FIXTURE);
-    expect(await recorded(url)).toHaveLength(readMigrations(NO_TRANSACTION_FIXTURE).length);
+    expect(await recorded(url)).toEqual(rows);
   });
 
   it("forgets a rolled-back migration so that drizzle's migrator applies it again", async () => {
