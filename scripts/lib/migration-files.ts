@@ -10,17 +10,21 @@
 //   or, when nothing can undo it, `-- rollback: irreversible -- <why, and what to do instead>`.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type MigrationMeta, readMigrationFiles } from 'drizzle-orm/migrator';
 import { PROJECT_ROOT } from './project-root.ts';
 
 export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'migrations');
 export const NO_TRANSACTION_MARKER = '-- migration: no-transaction';
+const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 
 export interface Migration {
   tag: string;
   file: string;
-  /** drizzle's view of it: statements split at breakpoints, hash, journal timestamp (created_at). */
-  meta: MigrationMeta;
+  /** The file's text. */
+  sql: string;
+  /** The file split at drizzle-kit's breakpoints, as drizzle's migrator runs it. */
+  statements: string[];
+  /** The journal's timestamp: migrations apply in its order, and it marks them applied. */
+  when: number;
   noTransaction: boolean;
 }
 
@@ -30,10 +34,10 @@ export type Rollback =
 
 /** The migrations in journal order; files the journal does not list are never run. */
 export function readMigrations(folder = MIGRATIONS_FOLDER): Migration[] {
-  const metas = readMigrationFiles({ migrationsFolder: folder });
-  return readJournal(folder).map((entry, index) => {
-    const file = path.join(folder, `${entry.tag}.sql`);
-    return { tag: entry.tag, file, meta: metas[index]!, noTransaction: isNoTransaction(readFileSync(file, 'utf8')) };
+  return readJournal(folder).map(({ tag, when }) => {
+    const file = path.join(folder, `${tag}.sql`);
+    const sql = readFileSync(file, 'utf8');
+    return { tag, file, sql, statements: sql.split(STATEMENT_BREAKPOINT), when, noTransaction: isNoTransaction(sql) };
   });
 }
 
