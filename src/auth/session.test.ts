@@ -101,7 +101,6 @@ describe('session token shapes, as Clerk issues them', () => {
 });
 
 describe('session authentication', () => {
-
   it('accepts a valid token and answers with one round trip', async () => {
     const response = await request(`Bearer ${await signedToken(claimsFor(sub))}`);
     expect(response.status).toBe(200);
