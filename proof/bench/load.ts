@@ -9,11 +9,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { requestSource, type Scenario, type ScenarioContext } from './scenarios.ts';
+import { proofsOf } from '../resources.ts';
+import { type ScenarioContext, scenarioCatalogue, scenarioNamed } from './scenarios.ts';
 
 export interface LoadSpec {
   url: string;
-  scenario: Scenario;
+  /** A name from scenarioCatalogue. */
+  scenario: string;
   context: ScenarioContext;
   durationSeconds: number;
   /** A fixed number of requests instead of a duration (autocannon then ignores the duration). */
@@ -22,7 +24,7 @@ export interface LoadSpec {
 }
 
 export interface LoadResult {
-  scenario: Scenario;
+  scenario: string;
   durationSeconds: number;
   connections: number;
   /** Completed responses (any status). */
@@ -68,7 +70,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 async function main(specFile: string): Promise<void> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8')) as LoadSpec;
-  const next = requestSource(spec.scenario, spec.context);
+  // The resources the context was seeded for; the registry (and every route with it) stays unloaded.
+  const catalogue = scenarioCatalogue(await proofsOf(Object.keys(spec.context.resources)));
+  const next = scenarioNamed(catalogue, spec.scenario).requests(spec.context);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const roundTrips: Record<string, number> = {};

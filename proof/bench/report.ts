@@ -5,10 +5,11 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 import type { LoadResult } from './load.ts';
 import { describeMachine, type Machine } from './machine.ts';
-import { SCENARIO_LABELS } from './scenarios.ts';
 import type { SizeReport } from './size.ts';
 
 export type ScenarioResult = LoadResult & {
+  /** The scenario's row name, e.g. `GET /v1/me`. */
+  label: string;
   /** pg_stat_statements calls in the app's database during the run, per request sent. */
   statementsPerRequest: number | null;
   /** Worker log lines at level "error" during the run. */
@@ -107,7 +108,7 @@ function scenarioRows(results: BenchResults): string[] {
   for (const [driver, list] of Object.entries(results.drivers)) {
     for (const result of list ?? []) {
       rows.push(
-        `| ${SCENARIO_LABELS[result.scenario]} | ${DRIVER_LABELS[driver] ?? driver} | ${Math.round(result.requestsPerSecond)} | ` +
+        `| ${result.label} | ${DRIVER_LABELS[driver] ?? driver} | ${Math.round(result.requestsPerSecond)} | ` +
           `${result.latencyMs.p50} | ${result.latencyMs.p95} | ${result.latencyMs.p99} | ${errorsOf(result)} | ${roundTripCell(result)} |`,
       );
     }
@@ -173,7 +174,7 @@ export function renderBenchDetails(results: BenchResults): string {
     for (const result of list ?? []) {
       const outcomes = Object.keys(result.outcomes).length ? JSON.stringify(result.outcomes) : '';
       lines.push(
-        `| ${SCENARIO_LABELS[result.scenario]} | ${DRIVER_LABELS[driver] ?? driver} | ${result.responses} | ` +
+        `| ${result.label} | ${DRIVER_LABELS[driver] ?? driver} | ${result.responses} | ` +
           `${JSON.stringify(result.statuses)} | ${JSON.stringify(result.roundTrips)} | ${outcomes} | ${result.workerErrorLogs} |`,
       );
     }

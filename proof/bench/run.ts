@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
+import { resourceProofs } from '../resources.ts';
 import { runLoad } from './load.ts';
 import { machine, versions } from './machine.ts';
 import {
@@ -20,7 +21,7 @@ import {
   replaceBetweenMarkers,
   type ScenarioResult,
 } from './report.ts';
-import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { scenarioCatalogue } from './scenarios.ts';
 import { seed } from './seed.ts';
 import { measureSize } from './size.ts';
 import { databaseName, PostgresObserver } from './stack-client.ts';
@@ -56,12 +57,16 @@ const { values: args } = parseCommandLine({
   allowNegative: true,
 });
 
-const BENCH_SCENARIOS = SCENARIOS.filter((scenario) => scenario !== 'mixed');
+const proofs = await resourceProofs();
+const catalogue = scenarioCatalogue(proofs);
 const drivers = (args.driver ?? ['pg', 'neon-http']) as Driver[];
-const scenarios = (args.scenario ?? BENCH_SCENARIOS) as Scenario[];
-for (const scenario of scenarios) {
-  if (!SCENARIOS.includes(scenario)) usageError(NAME, `unknown scenario ${scenario}: ${SCENARIOS.join(', ')}`);
-}
+const scenarios = args.scenario
+  ? args.scenario.map(
+      (name) =>
+        catalogue.find((scenario) => scenario.name === name) ??
+        usageError(NAME, `unknown scenario ${name}: ${catalogue.map((scenario) => scenario.name).join(', ')}`),
+    )
+  : catalogue.filter((scenario) => scenario.bench);
 for (const driver of drivers) {
   if (driver !== 'pg' && driver !== 'neon-http') usageError(NAME, `--driver must be pg or neon-http, not ${driver}`);
 }
@@ -107,15 +112,15 @@ for (const driver of drivers) {
   const observer = await PostgresObserver.connect(stack.adminUrl);
   try {
     if (!results.versions.postgresql) Object.assign(results.versions, await versions(stack.databaseUrl));
-    const context = await seed(stack);
+    const context = await seed(stack, proofs);
     const database = databaseName(stack.databaseUrl);
     const measured: ScenarioResult[] = [];
     for (const scenario of scenarios) {
       const spec = {
         url: stack.url,
-        scenario,
+        scenario: scenario.name,
         connections,
-        context: { ...context, marker: `${context.marker}${scenario}` },
+        context: { ...context, marker: `${context.marker}${scenario.name}` },
       };
       const warm = await runLoad({
         ...spec,
@@ -135,9 +140,9 @@ for (const driver of drivers) {
       const calls = await observer.statementCalls(database);
       const statementsPerRequest = result.sent > 0 ? Math.round((calls / result.sent) * 1000) / 1000 : null;
       const workerErrorLogs = stack.errorLogLines().length - errorsBefore;
-      measured.push({ ...result, statementsPerRequest, workerErrorLogs, loadAverage });
+      measured.push({ ...result, label: scenario.label, statementsPerRequest, workerErrorLogs, loadAverage });
       log(
-        `${driver} ${scenario}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
+        `${driver} ${scenario.name}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
           `${result.non2xx + result.socketErrors + result.timeouts} errors, round trips ${JSON.stringify(result.roundTrips)}, ` +
           `${statementsPerRequest} statements/request`,
       );

@@ -1,28 +1,10 @@
-// What the load generator sends: one request factory per scenario. Shared by the benchmark
-// (proof/bench/run.ts) and the reliability suite's load check (proof/reliability/). Runs in the load
-// process (proof/bench/load.ts), never in the process that drives wrangler.
+// What the load generator sends: one request factory per scenario, the core endpoints' here and
+// each resource's from its src/<folder>/proof.ts. Shared by the benchmark (proof/bench/run.ts) and
+// the reliability suite's load check (proof/reliability/). Runs in the load process
+// (proof/bench/load.ts), never in the process that drives wrangler.
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
-
-export const SCENARIOS = [
-  'health',
-  'me',
-  'projects-list',
-  'projects-create',
-  'webhook',
-  'webhook-duplicates',
-  'mixed',
-] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-
-export const SCENARIO_LABELS: Record<Scenario, string> = {
-  health: 'GET /health',
-  me: 'GET /v1/me',
-  'projects-list': 'GET /v1/projects?limit=50',
-  'projects-create': 'POST /v1/projects (Idempotency-Key)',
-  webhook: 'POST /webhooks/clerk (fresh events)',
-  'webhook-duplicates': 'POST /webhooks/clerk (30% duplicates, shuffled)',
-  mixed: 'mixed (all endpoints)',
-};
+import { bearer, type Json, type ProofRequest } from '../../scripts/lib/resource-proof.ts';
+import type { LoadedProof } from '../resources.ts';
 
 /** Everything a load process needs to build valid requests; serialisable. */
 export interface ScenarioContext {
@@ -31,82 +13,114 @@ export interface ScenarioContext {
   webhookSecret: string;
   /** Bearer tokens of seeded, synced users (GET /v1/me). */
   meTokens: string[];
-  /** Bearer token of the user whose seeded projects are listed, and some of their ids. */
-  listToken: string;
-  projectIds: string[];
-  /** Bearer tokens used to create projects. */
-  createTokens: string[];
+  /** What each resource's seed returned (src/<folder>/proof.ts), by folder. */
+  resources: Record<string, Json>;
 }
 
-export interface GeneratedRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
+export type RequestSource = () => ProofRequest;
+
+export interface Scenario {
+  name: string;
+  /** Its row name in the tables. */
+  label: string;
+  /** Measured on its own by default; false: only part of `mixed` (or asked for by name). */
+  bench: boolean;
+  /** Its share of `mixed`. */
+  mixedWeight: number;
+  requests(context: ScenarioContext): RequestSource;
 }
 
-export type RequestSource = () => GeneratedRequest;
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-export function requestSource(scenario: Scenario, context: ScenarioContext): RequestSource {
-  let n = 0;
-  const next = () => n++;
-  const pick = <T>(items: T[]) => items[next() % items.length]!;
-  switch (scenario) {
-    case 'health':
-      return () => ({ method: 'GET', path: '/health', headers: {} });
-    case 'me':
-      return () => ({ method: 'GET', path: '/v1/me', headers: bearer(pick(context.meTokens)) });
-    case 'projects-list':
-      return () => ({ method: 'GET', path: '/v1/projects?limit=50', headers: bearer(context.listToken) });
-    case 'projects-create':
-      return () => {
-        const i = next();
-        return {
-          method: 'POST',
-          path: '/v1/projects',
-          headers: {
-            ...bearer(context.createTokens[i % context.createTokens.length]!),
-            'content-type': 'application/json',
-            'idempotency-key': `${context.marker}-${i}`,
-          },
-          body: JSON.stringify({ name: `Project ${i}`, description: 'Created by the load generator.' }),
-        };
-      };
-    case 'webhook': {
-      const stream = freshEvents(context.marker, 'w', 1_000);
-      return () => signed(context.webhookSecret, stream());
-    }
-    case 'webhook-duplicates': {
-      const stream = eventsWithDuplicates(context.marker, 0.3);
-      return () => signed(context.webhookSecret, stream());
-    }
-    case 'mixed': {
-      const sources = {
-        health: requestSource('health', context),
-        me: requestSource('me', context),
-        list: requestSource('projects-list', context),
-        create: requestSource('projects-create', context),
-        webhook: requestSource('webhook', { ...context, marker: `${context.marker}m` }),
-      };
-      // Weights out of 20: reads dominate, as in most APIs.
-      const plan: (() => GeneratedRequest)[] = [
-        ...Array(2).fill(sources.health),
-        () => ({ method: 'GET', path: '/ready', headers: {} }),
-        ...Array(4).fill(sources.me),
-        ...Array(4).fill(sources.list),
-        ...Array(3).fill(() => ({
-          method: 'GET',
-          path: `/v1/projects/${pick(context.projectIds)}`,
-          headers: bearer(context.listToken),
-        })),
-        ...Array(3).fill(sources.create),
-        ...Array(3).fill(sources.webhook),
-      ];
+/**
+ * Every scenario: the core endpoints', each resource's (named `<folder>-<name>`, in registry
+ * order) and `mixed`, all endpoints by weight. The core's weigh 10 in all, and reads dominate, as
+ * in most APIs.
+ */
+export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
+  const own = proofs.flatMap(({ folder, proof }) =>
+    Object.entries(proof.scenarios).map(
+      ([name, scenario]): Scenario => ({
+        name: `${folder}-${name}`,
+        label: scenario.label,
+        bench: scenario.bench,
+        mixedWeight: scenario.mixedWeight,
+        requests: (context) => scenario.requests(context.resources[folder]!, context.marker),
+      }),
+    ),
+  );
+  const endpoints: Scenario[] = [
+    {
+      name: 'health',
+      label: 'GET /health',
+      bench: true,
+      mixedWeight: 2,
+      requests: () => () => ({ method: 'GET', path: '/health', headers: {} }),
+    },
+    {
+      name: 'ready',
+      label: 'GET /ready',
+      bench: false,
+      mixedWeight: 1,
+      requests: () => () => ({ method: 'GET', path: '/ready', headers: {} }),
+    },
+    {
+      name: 'me',
+      label: 'GET /v1/me',
+      bench: true,
+      mixedWeight: 4,
+      requests: (context) => {
+        const token = cycle(context.meTokens);
+        return () => ({ method: 'GET', path: '/v1/me', headers: bearer(token()) });
+      },
+    },
+    ...own,
+    {
+      name: 'webhook',
+      label: 'POST /webhooks/clerk (fresh events)',
+      bench: true,
+      mixedWeight: 3,
+      requests: (context) => {
+        const stream = freshEvents(context.marker, 'w', 1_000);
+        return () => signed(context.webhookSecret, stream());
+      },
+    },
+    {
+      name: 'webhook-duplicates',
+      label: 'POST /webhooks/clerk (30% duplicates, shuffled)',
+      bench: true,
+      mixedWeight: 0,
+      requests: (context) => {
+        const stream = eventsWithDuplicates(context.marker, 0.3);
+        return () => signed(context.webhookSecret, stream());
+      },
+    },
+  ];
+  const mixed: Scenario = {
+    name: 'mixed',
+    label: 'mixed (all endpoints)',
+    bench: false,
+    mixedWeight: 0,
+    requests: (context) => {
+      const plan = endpoints.flatMap((scenario) => {
+        if (scenario.mixedWeight === 0) return [];
+        return Array<RequestSource>(scenario.mixedWeight).fill(scenario.requests(context));
+      });
       return () => plan[Math.floor(Math.random() * plan.length)]!();
-    }
-  }
+    },
+  };
+  return [...endpoints, mixed];
+}
+
+/** The scenario named `name`, or an error listing the names there are. */
+export function scenarioNamed(catalogue: Scenario[], name: string): Scenario {
+  const found = catalogue.find((scenario) => scenario.name === name);
+  if (!found) throw new Error(`unknown scenario ${name}: ${catalogue.map((scenario) => scenario.name).join(', ')}`);
+  return found;
+}
+
+/** The items in turn, round and round. */
+function cycle<T>(items: T[]): () => T {
+  let n = 0;
+  return () => items[n++ % items.length]!;
 }
 
 interface Delivery {
@@ -115,7 +129,7 @@ interface Delivery {
 }
 
 /** Signed when sent, so the Svix timestamp is always fresh. */
-function signed(secret: string, delivery: Delivery): GeneratedRequest {
+function signed(secret: string, delivery: Delivery): ProofRequest {
   const { headers, body } = signDelivery(secret, delivery.body, { svixId: delivery.svixId });
   return { method: 'POST', path: '/webhooks/clerk', headers, body };
 }

@@ -1,10 +1,11 @@
-// Talking to a running local stack from Node: signed webhook deliveries, authenticated calls,
-// Server-Timing round trips, and the server-side views the benchmark and the reliability suite
-// read (pg_stat_statements, pg_stat_activity, row counts).
+// Talking to a running local stack from Node: signed webhook deliveries, the Worker as the
+// resources' proof code sees it, Server-Timing round trips, and the server-side views the
+// benchmark and the reliability suite read (pg_stat_statements, pg_stat_activity, row counts).
 import pg from 'pg';
-import { type ClerkEnvelope, signDelivery } from '../../scripts/lib/clerk-events.ts';
+import { type ClerkEnvelope, clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
 import type { LocalStack } from '../../scripts/lib/local-stack.ts';
 import { withPgClient } from '../../scripts/lib/pg-client.ts';
+import type { ProofApi } from '../../scripts/lib/resource-proof.ts';
 
 export interface Delivered {
   status: number;
@@ -31,29 +32,26 @@ export async function deliver(
   return { status: response.status, outcome, body: text };
 }
 
+/** The Worker as a resource's proof code sees it (scripts/lib/resource-proof.ts); users named `user_<marker>_<name>`. */
+export function proofApi(stack: LocalStack, marker: string): ProofApi {
+  return {
+    fetch: (path, init) => fetch(`${stack.url}${path}`, { signal: AbortSignal.timeout(30_000), ...init }),
+    signUp: async (name) => {
+      const id = `user_${marker}_${name}`;
+      const { status, body } = await deliver(
+        stack,
+        clerkEvents.user('user.created', { id, email: `${id}@example.com`, firstName: 'Proof', updatedAt: Date.now() }),
+      );
+      if (status !== 200) throw new Error(`signing up ${id}: the webhook answered ${status} ${body.slice(0, 200)}`);
+      return stack.sessionToken({ sub: id });
+    },
+  };
+}
+
 /** Database round trips the Worker reported for a response (Server-Timing). */
 export function roundTripsOf(response: Response): number | undefined {
   const match = /db;dur=[\d.]+;desc="(\d+) round trips"/.exec(response.headers.get('server-timing') ?? '');
   return match ? Number(match[1]) : undefined;
-}
-
-/** Runs `work` over `items` with at most `concurrency` in flight; results in input order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!, index);
-      }
-    }),
-  );
-  return results;
 }
 
 /** An observer connection to the stack's server (its `postgres` database, not the app's). */
@@ -100,13 +98,17 @@ export class PostgresObserver {
 
 export const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
-/** Row counts of every table the API writes. */
+/** Row counts of every table in the app's schema (the migrations' bookkeeping is in another). */
 export async function rowCounts(databaseUrl: string): Promise<Record<string, number>> {
   return withPgClient(databaseUrl, async (client) => {
+    const { rows: tables } = await client.query<{ name: string }>(
+      `select table_name as name from information_schema.tables
+       where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+    );
     const counts: Record<string, number> = {};
-    for (const table of ['users', 'organizations', 'organization_memberships', 'projects', 'webhook_events']) {
-      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-      counts[table] = rows[0]!.n;
+    for (const { name } of tables) {
+      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from "${name}"`);
+      counts[name] = rows[0]!.n;
     }
     return counts;
   });

@@ -3,6 +3,7 @@
 import type { LocalStack } from '../../scripts/lib/local-stack.ts';
 import type { ScenarioContext } from '../bench/scenarios.ts';
 import type { PostgresObserver } from '../bench/stack-client.ts';
+import type { LoadedProof } from '../resources.ts';
 
 export interface CheckResult {
   name: string;
@@ -20,6 +21,8 @@ export interface SuiteContext {
   observer: PostgresObserver;
   /** The app's database name on the stack's server. */
   database: string;
+  /** The resources' parts (src/<folder>/proof.ts). */
+  proofs: LoadedProof[];
   seeded: ScenarioContext;
   seed: number;
   /** `--quick`: smaller counts, same checks and pass rules (CI and a first look). */

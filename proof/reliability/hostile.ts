@@ -5,13 +5,26 @@
 // answered 5xx, each is answered 4xx where a rejection is certain, and no row was written: every
 // table's row count is unchanged, except webhook_events, which must grow by exactly the validly
 // signed but malformed deliveries (422, kept as `failed` for replay, by design).
-// Phase 2: the same payloads in requests that are valid (project names, idempotency keys, Clerk
-// fields): never 5xx, and what is stored reads back verbatim.
+// Phase 2: the same payloads in requests that are valid (each resource's create, idempotency keys,
+// Clerk fields): never 5xx, and what is stored reads back verbatim.
+// The core shapes here aim at /v1/me, /webhooks/clerk and routes that do not exist; each resource
+// adds its own (src/<folder>/proof.ts, contract in scripts/lib/resource-proof.ts).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
+import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
 import { withPgClient } from '../../scripts/lib/pg-client.ts';
+import {
+  asHeader,
+  bearer,
+  percentEncode as enc,
+  type HostileRequest,
+  type HostileTemplate,
+  jsonContent as json,
+  type NamedRequest,
+  hostileTemplate as t,
+} from '../../scripts/lib/resource-proof.ts';
 import { base64url, importSigningKey, sessionClaims, signSessionToken } from '../../scripts/lib/session-token.ts';
-import { deliver, mapConcurrent, rowCounts } from '../bench/stack-client.ts';
+import { deliver, proofApi, rowCounts } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { tally } from './check.ts';
 import { seededRandom } from './history.ts';
@@ -24,7 +37,7 @@ const QUICK = { minimum: 0, extra: 0, concurrency: 16 };
 const SQL_INJECTION = [
   "' OR '1'='1",
   "'; DROP TABLE users; --",
-  '1; DELETE FROM projects',
+  '1; DELETE FROM organizations',
   '" OR ""="',
   "') OR ('a'='a",
   "1' UNION SELECT clerk_user_id, email FROM users --",
@@ -77,18 +90,8 @@ const HUGE = ['a'.repeat(10_000), "' OR 1=1 --".repeat(2_000), 'x'.repeat(70_000
 
 export const PAYLOADS = [...SQL_INJECTION, ...WRONG_TYPES_AND_SPECIALS, ...UNICODE, ...HUGE];
 
-/** `4xx`: rejection is certain. `lt500`: a payload may be acceptable there (e.g. `?limit=-1` is not). */
-type Expect = '4xx' | 'lt500';
-
-interface HostileRequest {
-  template: string;
-  /** The payload, shortened, for reports. */
-  payload?: string;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string | Uint8Array;
-  expect: Expect;
+/** A core request shape's request: a validly signed webhook delivery may be kept as `failed`. */
+interface CoreHostileRequest extends HostileRequest {
   /** Validly signed webhook delivery: a 422 for it leaves a `failed` ledger row, by design. */
   signedSvixId?: string;
 }
@@ -103,31 +106,6 @@ interface Tokens {
   withOrgV1(payload: string): Promise<string>;
 }
 
-/** What an HTTP client can put in a header as is: visible ASCII and Latin-1 bytes, inner spaces and tabs. */
-const headerSafe = (value: string) =>
-  value.length <= 8_000 && /^[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/.test(value);
-/**
- * Percent-encoding that keeps unpaired surrogates (encodeURIComponent throws on them): they go out
- * as the 3-byte sequences UTF-8 forbids (e.g. %ED%A0%80), which is what a hostile client sends.
- */
-export function percentEncode(value: string): string {
-  let out = '';
-  // for...of walks code points; an unpaired surrogate comes out alone.
-  for (const segment of value) {
-    if (!segment.isWellFormed()) {
-      const unit = segment.charCodeAt(0);
-      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
-        .map((byte) => `%${byte.toString(16).toUpperCase()}`)
-        .join('');
-    } else out += encodeURIComponent(segment);
-  }
-  return out;
-}
-/** `prefix` + the payload, percent-encoded where a header cannot carry it as is. */
-const asHeader = (payload: string, prefix = '') =>
-  headerSafe(prefix + payload) ? prefix + payload : prefix + percentEncode(payload).slice(0, 8_000);
-const json = { 'content-type': 'application/json' };
-
 export async function hostileCheck(context: SuiteContext): Promise<CheckResult> {
   const { stack } = context;
   const HOSTILE = context.quick ? QUICK : FULL;
@@ -135,31 +113,26 @@ export async function hostileCheck(context: SuiteContext): Promise<CheckResult> 
   const run = `${context.seeded.marker}h`;
   const random = seededRandom(context.seed + 5);
 
-  // An attacker and a victim with projects, both synced.
-  const attackerId = `user_${run}_attacker`;
-  const victimId = `user_${run}_victim`;
-  for (const id of [attackerId, victimId]) {
-    const { status } = await deliver(
-      stack,
-      clerkEvents.user('user.created', { id, email: `${id}@example.com`, updatedAt: Date.now() }),
+  // An attacker and a victim, both synced; each resource makes the victim's rows it aims at.
+  const api = proofApi(stack, run);
+  await api.signUp('attacker');
+  const victim = await api.signUp('victim');
+  const tokens = await makeTokens(stack, `user_${run}_attacker`);
+  const ownTemplates: HostileTemplate[] = [];
+  for (const { folder, proof } of context.proofs) {
+    ownTemplates.push(
+      ...(await proof.hostile({
+        api: proofApi(stack, `${run}_${folder}`),
+        attacker: tokens.attacker,
+        victim,
+        forged: (serial) => tokens.forged[serial % tokens.forged.length]!,
+      })),
     );
-    if (status !== 200) throw new Error(`seeding ${id}: ${status}`);
   }
-  const victimToken = await stack.sessionToken({ sub: victimId });
-  const victimProjects: string[] = [];
-  for (let n = 0; n < 5; n++) {
-    const response = await fetch(`${stack.url}/v1/projects`, {
-      method: 'POST',
-      headers: { ...json, authorization: `Bearer ${victimToken}` },
-      body: JSON.stringify({ name: `Victim project ${n}` }),
-    });
-    victimProjects.push(((await response.json()) as { id: string }).id);
-  }
-  const tokens = await makeTokens(stack, attackerId);
 
   // Phase 1: requests that must all be rejected.
-  const templates = requestTemplates(stack, tokens, victimProjects, run);
-  const requests: HostileRequest[] = [];
+  const templates: HostileTemplate<CoreHostileRequest>[] = [...coreTemplates(stack, tokens, run), ...ownTemplates];
+  const requests: NamedRequest<CoreHostileRequest>[] = [];
   let serial = 0;
   for (const template of templates) {
     for (const payload of PAYLOADS) requests.push(await template.build(payload, serial++));
@@ -316,195 +289,26 @@ async function makeTokens(stack: SuiteContext['stack'], attackerId: string): Pro
   };
 }
 
-interface Template {
-  name: string;
-  build(payload: string, serial: number): Promise<HostileRequest>;
-}
-
-function requestTemplates(
+/** The core endpoints' shapes: /v1/me, /webhooks/clerk, and routes that do not exist. */
+function coreTemplates(
   stack: SuiteContext['stack'],
   tokens: Tokens,
-  victimProjects: string[],
   run: string,
-): Template[] {
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+): HostileTemplate<CoreHostileRequest>[] {
   const forged = (serial: number) => tokens.forged[serial % tokens.forged.length]!;
-  const victim = (serial: number) => victimProjects[serial % victimProjects.length]!;
-  const enc = percentEncode;
-  const signed = (body: string, serial: number, timestamp?: Date): HostileRequest['headers'] & { svixId: string } => {
+  const signed = (
+    body: string,
+    serial: number,
+    timestamp?: Date,
+  ): CoreHostileRequest['headers'] & { svixId: string } => {
     const svixId = `msg_${run}_sig${serial}`;
     return {
       ...signDelivery(stack.webhookSecret, body, { svixId, ...(timestamp ? { timestamp } : {}) }).headers,
       svixId,
     };
   };
-  const t = (
-    name: string,
-    build: (
-      payload: string,
-      serial: number,
-    ) => Omit<HostileRequest, 'template'> | Promise<Omit<HostileRequest, 'template'>>,
-  ): Template => ({
-    name,
-    build: async (payload, serial) => ({
-      template: name,
-      payload: JSON.stringify(payload.slice(0, 40)),
-      ...(await build(payload, serial)),
-    }),
-  });
 
   return [
-    // POST /v1/projects
-    t('create: payload in body + unknown field', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: JSON.stringify({ name: p, description: p, ownerId: p }),
-      expect: '4xx',
-    })),
-    t('create: payload as wrong-typed fields', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: `{"name": ${JSON.stringify([p])}, "description": {"$ne": ${JSON.stringify(p)}}}`,
-      expect: '4xx',
-    })),
-    t('create: payload as the raw body', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: p,
-      expect: '4xx',
-    })),
-    t('create: broken JSON around the payload', (p, n) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: [
-        `{"name": "${p}"`,
-        `{'name': '${p}'}`,
-        `{"name": ${JSON.stringify(p)},}`,
-        `\ufeff{"name": ${JSON.stringify(p)}`,
-      ][n % 4],
-      expect: '4xx',
-    })),
-    t('create: invalid UTF-8 bytes in the body', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: Buffer.concat([
-        Buffer.from('{"name": "'),
-        Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff]),
-        Buffer.from(p.slice(0, 1000)),
-        Buffer.from('", "x": 1}'),
-      ]),
-      expect: '4xx',
-    })),
-    t('create: valid body, forged or expired token', (p, n) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(forged(n)), 'idempotency-key': `k-${n}` },
-      body: JSON.stringify({ name: p.slice(0, 200) || 'x' }),
-      expect: '4xx',
-    })),
-    t('create: payload as Idempotency-Key, wrong-typed body', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker), 'idempotency-key': asHeader(p) },
-      body: JSON.stringify({ name: 12345 }),
-      expect: '4xx',
-    })),
-    t('create: payload as Content-Type', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...bearer(tokens.attacker), 'content-type': asHeader(p, 'text/') },
-      body: JSON.stringify({ name: 'fine' }),
-      expect: '4xx',
-    })),
-    t('create: oversized body (> 64 KiB)', (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: JSON.stringify({ name: 'big', description: p.repeat(Math.ceil(70_000 / Math.max(1, p.length))) }),
-      expect: '4xx',
-    })),
-    t('create: valid signature, payload as sub, invalid body', async (p) => ({
-      method: 'POST',
-      path: '/v1/projects',
-      headers: { ...json, ...bearer(await tokens.withSub(p.slice(0, 8_000))) },
-      body: JSON.stringify({ name: p, extra: true }),
-      expect: '4xx',
-    })),
-    // GET /v1/projects
-    t('list: payload as limit', (p) => ({
-      method: 'GET',
-      path: `/v1/projects?limit=${enc(p)}`,
-      headers: bearer(tokens.attacker),
-      expect: 'lt500',
-    })),
-    t('list: payload as cursor', (p) => ({
-      method: 'GET',
-      path: `/v1/projects?cursor=${enc(p)}`,
-      headers: bearer(tokens.attacker),
-      expect: '4xx',
-    })),
-    t('list: payload as an unknown parameter', (p) => ({
-      method: 'GET',
-      path: `/v1/projects?${enc(p.slice(0, 2000))}=${enc(p.slice(0, 2000))}&limit=5`,
-      headers: bearer(tokens.attacker),
-      expect: 'lt500',
-    })),
-    t('list: valid signature, payload as org id', async (p) => ({
-      method: 'GET',
-      path: '/v1/projects',
-      headers: bearer(await tokens.withOrg(p.slice(0, 8_000))),
-      expect: 'lt500',
-    })),
-    t('list: valid signature, payload in v1 organization claims', async (p) => ({
-      method: 'GET',
-      path: '/v1/projects',
-      headers: bearer(await tokens.withOrgV1(p.slice(0, 8_000))),
-      expect: 'lt500',
-    })),
-    t('list: forged or expired token', (_p, n) => ({
-      method: 'GET',
-      path: '/v1/projects',
-      headers: bearer(forged(n)),
-      expect: '4xx',
-    })),
-    // /v1/projects/:id
-    t('get: payload as id', (p) => ({
-      method: 'GET',
-      path: `/v1/projects/${enc(p)}`,
-      headers: bearer(tokens.attacker),
-      expect: '4xx',
-    })),
-    t('update: payload as id, If-Match and name', (p) => ({
-      method: 'PATCH',
-      path: `/v1/projects/${enc(p)}`,
-      headers: { ...json, ...bearer(tokens.attacker), 'if-match': asHeader(p) },
-      body: JSON.stringify({ name: p }),
-      expect: '4xx',
-    })),
-    t("update: another user's project, payload as name", (p, n) => ({
-      method: 'PATCH',
-      path: `/v1/projects/${victim(n)}`,
-      headers: { ...json, ...bearer(tokens.attacker) },
-      body: JSON.stringify({ name: p, description: p }),
-      expect: '4xx',
-    })),
-    t('delete: payload as id', (p) => ({
-      method: 'DELETE',
-      path: `/v1/projects/${enc(p)}`,
-      headers: bearer(tokens.attacker),
-      expect: '4xx',
-    })),
-    t("delete: another user's project, forged token or the attacker's", (_p, n) => ({
-      method: 'DELETE',
-      path: `/v1/projects/${victim(n)}`,
-      headers: bearer(n % 3 === 0 ? tokens.attacker : forged(n)),
-      expect: '4xx',
-    })),
     // GET /v1/me
     t('me: payload as the bearer token', (p) => ({
       method: 'GET',
@@ -522,6 +326,24 @@ function requestTemplates(
       method: 'GET',
       path: '/v1/me',
       headers: bearer(await tokens.withSub(p.slice(0, 8_000))),
+      expect: '4xx',
+    })),
+    t('me: valid signature, payload as org id', async (p) => ({
+      method: 'GET',
+      path: '/v1/me',
+      headers: bearer(await tokens.withOrg(p.slice(0, 8_000))),
+      expect: 'lt500',
+    })),
+    t('me: valid signature, payload in v1 organization claims', async (p) => ({
+      method: 'GET',
+      path: '/v1/me',
+      headers: bearer(await tokens.withOrgV1(p.slice(0, 8_000))),
+      expect: '4xx',
+    })),
+    t('me: forged or expired token', (_p, n) => ({
+      method: 'GET',
+      path: '/v1/me',
+      headers: bearer(forged(n)),
       expect: '4xx',
     })),
     // POST /webhooks/clerk
@@ -619,7 +441,7 @@ function requestTemplates(
     // Everything else
     t('unknown routes and methods with the payload', (p, n) => ({
       method: ['PUT', 'GET', 'POST', 'DELETE'][n % 4]!,
-      path: `/v1/${enc(p.slice(0, 2000))}/projects`,
+      path: `/v1/${enc(p.slice(0, 2000))}/me`,
       headers: { ...json, ...bearer(tokens.attacker) },
       ...(n % 4 === 1 ? {} : { body: JSON.stringify({ name: p }) }),
       expect: '4xx',
@@ -629,7 +451,7 @@ function requestTemplates(
 
 /** Phase 2: valid requests carrying the payloads; stored values must read back unchanged. */
 async function verbatimPhase(context: SuiteContext, attackerToken: string, run: string) {
-  const { stack } = context;
+  const { stack, proofs } = context;
   const failures: string[] = [];
   let requests = 0;
   let serverErrors = 0;
@@ -637,43 +459,45 @@ async function verbatimPhase(context: SuiteContext, attackerToken: string, run: 
   let replaced = 0;
   const candidates = PAYLOADS.filter((p) => p.length <= 2_000);
   await mapConcurrent(candidates, 8, async (payload, n) => {
-    // A project named by the payload, with the payload as its Idempotency-Key where a header allows.
+    // Each resource's create carrying the payload, with the payload as its Idempotency-Key where a header allows.
     const key = /^[\x21-\x7e]{1,255}$/.test(payload) ? payload : `key-${run}-${n}`;
-    const create = () =>
-      fetch(`${stack.url}/v1/projects`, {
-        method: 'POST',
-        headers: {
-          ...json,
-          authorization: `Bearer ${attackerToken}`,
-          'idempotency-key': `${run}${n}${key}`.slice(0, 255),
-        },
-        body: JSON.stringify({ name: payload.slice(0, 200), description: payload }),
-      });
-    const first = await create();
-    const retry = await create();
-    requests += 2;
-    for (const response of [first, retry]) {
-      if (response.status >= 500) {
-        serverErrors++;
-        failures.push(`project named ${JSON.stringify(payload.slice(0, 40))}: ${response.status}`);
+    for (const { folder, proof } of proofs) {
+      const { path, body } = proof.verbatim(payload);
+      const shown = `${folder} ${JSON.stringify(payload.slice(0, 40))}`;
+      const create = () =>
+        fetch(`${stack.url}${path}`, {
+          method: 'POST',
+          headers: { ...json, ...bearer(attackerToken), 'idempotency-key': `${run}${n}${folder}${key}`.slice(0, 255) },
+          body: JSON.stringify(body),
+        });
+      const first = await create();
+      const retry = await create();
+      requests += 2;
+      for (const response of [first, retry]) {
+        if (response.status >= 500) {
+          serverErrors++;
+          failures.push(`${shown}: ${response.status}`);
+        }
       }
-    }
-    if (first.status === 201) {
-      const project = (await first.json()) as { id: string; name: string; description: string };
-      const replay = (await retry.json()) as { id: string };
-      const read = await fetch(`${stack.url}/v1/projects/${project.id}`, {
-        headers: { authorization: `Bearer ${attackerToken}` },
-      });
-      requests++;
-      const back = (await read.json()) as { name: string; description: string };
-      if (back.name !== payload.slice(0, 200) || back.description !== payload) {
-        failures.push(`project ${JSON.stringify(payload.slice(0, 40))} did not read back verbatim`);
-      } else stored++;
-      if (replay.id !== project.id)
-        failures.push(`idempotent retry of ${JSON.stringify(key.slice(0, 40))} created another project`);
-    } else {
       await first.body?.cancel();
       await retry.body?.cancel();
+      if (first.status !== 201) continue;
+      const location = first.headers.get('location');
+      if (!location) {
+        failures.push(`${shown}: 201 without a Location to read it back from`);
+        continue;
+      }
+      const read = await fetch(`${stack.url}${location}`, { headers: bearer(attackerToken) });
+      requests++;
+      const back = (await read.json()) as Record<string, unknown>;
+      if (Object.entries(body).some(([field, value]) => back[field] !== value)) {
+        failures.push(`${shown} did not read back verbatim`);
+      } else stored++;
+      if (retry.headers.get('location') !== location) {
+        failures.push(
+          `${folder}: idempotent retry of ${JSON.stringify(key.slice(0, 40))} answered with another Location`,
+        );
+      }
     }
 
     // A Clerk user whose names are the payload.

@@ -1,5 +1,5 @@
 // Check 1, load: 100 concurrent clients for 20 s, mixed across the endpoints (proof/bench/scenarios.ts
-// "mixed": /health, /ready, /v1/me, list, get, create, webhooks), from a separate process.
+// "mixed": /health, /ready, /v1/me, webhooks and each resource's scenarios), from a separate process.
 // Passes with 0 errors (non-2xx, socket errors, timeouts) and Postgres connections to the app's
 // database, polled every 250 ms, never above the bound and back to the baseline afterwards
 // (no leaked clients).

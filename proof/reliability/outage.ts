@@ -4,7 +4,8 @@
 // Passes when /ready went 503 during the outage and 200 after it, the same `wrangler dev` process
 // served throughout (no restart), no answer was anything but 200 or 503, nothing was lost, and the
 // final state equals the in-order result.
-import { deliver, mapConcurrent } from '../bench/stack-client.ts';
+import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
+import { deliver } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { sleep, tally } from './check.ts';
 import { clerkHistory, type Delivery, relabel, seededRandom, withRedeliveries } from './history.ts';

@@ -16,6 +16,7 @@ import { describeMachine, machine } from '../bench/machine.ts';
 import { replaceBetweenMarkers } from '../bench/report.ts';
 import { seed } from '../bench/seed.ts';
 import { databaseName, PostgresObserver } from '../bench/stack-client.ts';
+import { resourceProofs } from '../resources.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { hostileCheck } from './hostile.ts';
 import { loadCheck } from './load.ts';
@@ -61,6 +62,7 @@ const log = (message: string) => console.log(`[reliability] ${message}`);
 const suiteStarted = performance.now();
 const results: { driver: Driver; checks: CheckResult[] }[] = [];
 
+const proofs = await resourceProofs();
 const clerkApi = await startClerkStandIn();
 try {
   for (const driver of drivers) {
@@ -79,7 +81,8 @@ try {
         stack,
         observer,
         database: databaseName(stack.databaseUrl),
-        seeded: await seed(stack),
+        proofs,
+        seeded: await seed(stack, proofs),
         seed: seedValue,
         quick: args.quick,
         log,

@@ -3,7 +3,8 @@
 // The reference is the same history under other ids, applied once and in order. Passes when the
 // two final states are equal row by row, every event has its ledger row (0 lost), and every
 // delivery was answered 200.
-import { deliver, mapConcurrent } from '../bench/stack-client.ts';
+import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
+import { deliver } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { tally } from './check.ts';
 import { clerkHistory, relabel, seededRandom, withRedeliveries } from './history.ts';
