@@ -40,7 +40,9 @@ export function createApp() {
   );
 
   const routes = app.route('/', healthRoutes).route('/', clerkWebhookRoutes).route('/', meRoutes);
-  for (const resource of resources) app.route('/', resource.routes);
+  // Typed as a list of apps, so the loop also compiles when the registry is empty.
+  const resourceRoutes: readonly { routes: OpenAPIHono<AppEnv> }[] = resources;
+  for (const resource of resourceRoutes) app.route('/', resource.routes);
   // Last: documents every route mounted above.
   app.route('/', apiDocsRoutes(app));
 
