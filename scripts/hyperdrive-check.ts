@@ -4,6 +4,7 @@
 // get`; the deploy workflow runs it before each deploy. Exits 1 naming each config that caches.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fail, parseCommandLine, usageError } from './lib/cli.ts';
 import { cachingProblem } from './lib/hyperdrive.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
@@ -56,8 +57,7 @@ function hyperdriveConfig(id: string): Promise<unknown> {
           resolve(JSON.parse(json));
         } catch {
           // wrangler's first error line, without its colours and marker.
-          const reason = stderr
-            .replace(/\x1b\[[0-9;]*m/g, '')
+          const reason = stripVTControlCharacters(stderr)
             .split('\n')
             .map((line) => line.replace(/^✘ \[ERROR\] /, '').trim())
             .find((line) => line !== '');
