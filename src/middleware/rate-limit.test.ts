@@ -2,6 +2,8 @@
 // values: per caller on authenticated routes; per client IP on failed authentications (session
 // tokens, webhook signatures) and on /ready. Each test goes over a limit on purpose, with callers
 // and addresses of its own, so no other test ever meets a 429.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
 import { timeBudget } from '../../test/budget.ts';
@@ -9,6 +11,7 @@ import { documented } from '../../test/contract.ts';
 import { call, uniqueId } from '../../test/helpers.ts';
 import { sessionHeaders } from '../../test/sessions.ts';
 import { webhookSecrets } from '../../test/webhooks.ts';
+import { createApp } from '../app.ts';
 import { RATE_LIMIT_PERIOD_SECONDS } from './rate-limit.ts';
 
 // As in wrangler.toml (scripts/deploy-config.test.ts holds that file to them).
@@ -138,6 +141,22 @@ describe('rate limits', () => {
       expect(burst.filter((status) => status !== 200)).toEqual([]);
       await expectRateLimited(await ready(prober), 'GET /ready');
       expect((await ready(other)).status).toBe(200);
+    });
+  });
+
+  it('are never skipped: a missing binding is a 500 naming it', async () => {
+    const { RATE_LIMIT_CALLER: _, ...withoutCallerLimit } = env;
+    const ctx = createExecutionContext();
+    const response = await createApp().fetch(
+      new Request('http://api.test/v1/me', { headers: await sessionHeaders(uniqueId('user')) }),
+      withoutCallerLimit,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({
+      type: '/problems/misconfigured',
+      detail: expect.stringContaining('RATE_LIMIT_CALLER'),
     });
   });
 });

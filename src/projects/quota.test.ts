@@ -99,4 +99,22 @@ describe('the per-owner quota', () => {
     await waitOnExecutionContext(ctx);
     expect(await ownerProjectCount({ organization: org })).toBe(2);
   });
+
+  it('is a 500 naming MAX_ROWS_PER_OWNER when that is not a positive integer', async () => {
+    const ctx = createExecutionContext();
+    const caller = personalCaller();
+    const response = await createApp().fetch(
+      new Request('http://api.test/v1/projects', {
+        method: 'POST',
+        headers: { ...(await sessionHeaders(caller.sub)), 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Never stored' }),
+      }),
+      { ...env, MAX_ROWS_PER_OWNER: 'plenty' },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ detail: expect.stringContaining('MAX_ROWS_PER_OWNER') });
+    expect(await ownerProjectCount({ user: caller.sub })).toBe(0);
+  });
 });
