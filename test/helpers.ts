@@ -11,10 +11,14 @@ import { organizations, users } from '../db/schema.ts';
 export const CLIENT_IP = `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 
 /** Sends a request through the Worker's real fetch handler, from CLIENT_IP unless it names another. */
-export function call(path: string, init?: RequestInit): Promise<Response> {
-  const request = new Request(`http://api.test${path}`, init);
+export function send(request: Request): Promise<Response> {
   if (!request.headers.has('cf-connecting-ip')) request.headers.set('cf-connecting-ip', CLIENT_IP);
   return exports.default.fetch(request);
+}
+
+/** `send` for a path of the API. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return send(new Request(`http://api.test${path}`, init));
 }
 
 /** Database round trips the Worker reported for a response (Server-Timing). */

@@ -5,6 +5,7 @@
 //   2. webhook storm    proof/reliability/storm.ts
 //   3. database outage  proof/reliability/outage.ts
 //   4. hostile input    proof/reliability/hostile.ts
+//   5. rate limits      proof/reliability/rate-limit.ts (a second stack, limits as deployed)
 // Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,7 +44,7 @@ check bounded and printing its figure; exits 1 when one fails. Details: test-res
 
   (no options)       the pg driver, full counts: about 2.5 minutes
   --quick            smaller counts, same checks and pass rules: about 1 minute
-  --driver pg|neon-http|both     --only load,storm,outage,hostile     --seed n
+  --driver pg|neon-http|both     --only load,storm,outage,hostile,rate-limit     --seed n
   --update-readme    rewrites the README's Reliability table from this run
 `,
   options: {
