@@ -1,5 +1,5 @@
 // `npm run test:reliability`: the reliability suite against the running local stack (embedded
-// PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Four checks, each
+// PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Five checks, each
 // bounded in count and time and each printing its figure; exits non-zero when one fails.
 //   1. load             proof/reliability/load.ts
 //   2. webhook storm    proof/reliability/storm.ts
