@@ -16,12 +16,20 @@ const ENVIRONMENTS = [undefined, ...DEPLOYED];
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 
 describe('rate limits', () => {
-  it.each(ENVIRONMENTS)('are bound in %s with the defaults the Worker tests assume', (env) => {
-    const limits = wranglerSection(env).ratelimits ?? [];
-    expect(limits.map(({ name, simple }) => [name, simple])).toEqual([
+  it('are bound at the top level with the defaults the Worker tests assume (wrangler dev, the Vitest plugin)', () => {
+    expect((wranglerSection().ratelimits ?? []).map(({ name, simple }) => [name, simple])).toEqual([
       ['RATE_LIMIT_CALLER', { limit: 600, period: RATE_LIMIT_PERIOD_SECONDS }],
       ['RATE_LIMIT_CLIENT_IP', { limit: 100, period: RATE_LIMIT_PERIOD_SECONDS }],
     ]);
+  });
+
+  it.each(DEPLOYED)('are bound in %s too (wrangler does not inherit them), counted per Retry-After', (env) => {
+    const limits = wranglerSection(env).ratelimits ?? [];
+    expect(limits.map(({ name }) => name)).toEqual(['RATE_LIMIT_CALLER', 'RATE_LIMIT_CLIENT_IP']);
+    for (const { simple } of limits) {
+      expect(simple.period).toBe(RATE_LIMIT_PERIOD_SECONDS);
+      expect(simple.limit).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('count each environment apart (namespace ids unique across environments)', () => {
