@@ -1,5 +1,6 @@
 // The Cron Trigger (wrangler.toml [triggers]): prunes the webhook ledger and expired
-// Idempotency-Key records, and reconciles recent Clerk changes. Each part is bounded, so a run never outlives its CPU and wall-time limits.
+// Idempotency-Key records, and reconciles recent Clerk changes. Each part is bounded, so a run
+// never outlives its CPU and wall-time limits.
 import { createRequestDb } from '../db/client.ts';
 import { pruneLedger } from './clerk/ledger.ts';
 import { CRON_RECONCILE, reconcileClerk } from './clerk/reconcile.ts';
