@@ -64,7 +64,7 @@ describe('npm run scripts', { timeout: timeBudget({ processes: 2 }) }, () => {
     expect(run.stdout).toMatch(/^usage: npm run /);
   });
 
-  it.each(['token', 'webhook', 'db:query', 'bench'])(
+  it.each(['token', 'webhook', 'db:query', 'bench', 'probe', 'hyperdrive:check'])(
     '%s rejects an unknown option in one line, exit 2',
     async (name) => {
       const run = await runNode([...scriptCommand(name), '--no-such-option']);
@@ -83,6 +83,15 @@ describe('npm run scripts', { timeout: timeBudget({ processes: 2 }) }, () => {
     expect(run.stderr.trim()).toBe(
       `webhook: no dev server answered at ${url} (ECONNREFUSED). Start one with \`npm run dev\`, or point at another with --url http://host:port.`,
     );
+  });
+
+  it('probe names the API nobody answered, in one line, exit 1', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const run = await runNode([...scriptCommand('probe'), '--url', url, '--path', '/v1/projects'], {
+      PROBE_TOKEN: 'a-token',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(`probe: no API answered GET ${url}/v1/projects?limit=100 (ECONNREFUSED)`);
   });
 
   it('db:query prints a SQL error as message and position, exit 1', async () => {

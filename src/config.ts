@@ -13,6 +13,10 @@ export interface OptionalBindings {
   DB_DRIVER?: string;
   /** Dev and tests only: the local SQL-over-HTTP endpoint (scripts/neon-http-server.ts). */
   NEON_HTTP_ENDPOINT?: string;
+  /** `true` sends Server-Timing (database time, round trips) outside development; `false` never. */
+  SERVER_TIMING?: string;
+  /** Rows of each owned resource one owner may have (src/lib/owned-resource.ts); default 10000. */
+  MAX_ROWS_PER_OWNER?: string | number;
 }
 
 export type Bindings = Env & OptionalBindings;
@@ -160,3 +164,40 @@ const httpSchema = z.object({ CORS_ORIGINS: z.string().default('').pipe(commaLis
 
 /** CORS (src/app.ts): the origins whose browsers may call the API. */
 export const httpConfig = section((env) => ({ corsOrigins: parse(httpSchema, env).CORS_ORIGINS }));
+
+// The Workers Rate Limiting bindings ([[ratelimits]] in wrangler.toml, one set per environment).
+const rateLimiter = z.custom<RateLimit>(
+  (value) => typeof (value as Partial<RateLimit> | undefined)?.limit === 'function',
+  'must be a [[ratelimits]] binding',
+);
+const rateLimitSchema = z.object({ RATE_LIMIT_CALLER: rateLimiter, RATE_LIMIT_CLIENT_IP: rateLimiter });
+
+/** Abuse limits (src/middleware/rate-limit.ts): per caller, and per client IP. */
+export const rateLimitConfig = section((env) => {
+  const vars = parse(rateLimitSchema, env);
+  return { perCaller: vars.RATE_LIMIT_CALLER, perClientIp: vars.RATE_LIMIT_CLIENT_IP };
+});
+
+export const DEFAULT_MAX_ROWS_PER_OWNER = 10_000;
+
+const quotaSchema = z.object({
+  MAX_ROWS_PER_OWNER: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_ROWS_PER_OWNER),
+});
+
+/** The per-owner quota of every owned resource (src/lib/owned-resource.ts `insertOwned`). */
+export const quotaConfig = section((env) => ({
+  maxRowsPerOwner: parse(quotaSchema, {
+    MAX_ROWS_PER_OWNER: env.MAX_ROWS_PER_OWNER === '' ? undefined : env.MAX_ROWS_PER_OWNER,
+  }).MAX_ROWS_PER_OWNER,
+}));
+
+const diagnosticsSchema = z.object({ SERVER_TIMING: z.enum(['true', 'false']).optional() });
+
+/**
+ * Server-Timing with the database time and round trips (src/middleware/request-context.ts): in
+ * development, or where SERVER_TIMING=true; never to every anonymous caller in production.
+ */
+export const diagnosticsConfig = section((env) => {
+  const vars = parse(diagnosticsSchema, { SERVER_TIMING: emptyToUndefined(env.SERVER_TIMING) });
+  return { serverTiming: vars.SERVER_TIMING ? vars.SERVER_TIMING === 'true' : env.APP_ENV === 'development' };
+});

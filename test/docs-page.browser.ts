@@ -1,7 +1,9 @@
 // `npm run test:browser`: GET /docs in a real headless Chromium (Debian's `chromium` package,
 // driven by playwright-core; no browser download), served by `wrangler dev` exactly as in
 // development. Checks that every operation of /openapi.json renders, that the page made no
-// request to another origin and logged no error, and saves test-results/docs.png.
+// request to another origin and logged no error, and saves test-results/docs.png. Also that the
+// page's static files carry the security headers of public/_headers (the Vitest pool does not
+// serve static files; wrangler dev serves them as Cloudflare does).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -96,6 +98,24 @@ it('renders every operation of the OpenAPI document, offline', async () => {
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   expect(foreignRequests).toEqual([]);
   expect(failures).toEqual([]);
+});
+
+it('serves the static files with the security headers of public/_headers', async () => {
+  for (const file of ['/docs/init.js', '/docs/vendor/swagger-ui-bundle.js', '/docs/vendor/swagger-ui.css']) {
+    const response = await fetch(`${baseUrl}${file}`);
+    await response.body?.cancel();
+    expect(response.status, file).toBe(200);
+    expect(Object.fromEntries(response.headers), file).toMatchObject({
+      'content-security-policy': expect.stringContaining("default-src 'none'"),
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=15552000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
+  }
+  // The rules are not a static file themselves.
+  expect((await fetch(`${baseUrl}/_headers`)).status).toBe(404);
 });
 
 function freePort(): Promise<number> {

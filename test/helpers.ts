@@ -4,9 +4,21 @@ import { eq } from 'drizzle-orm';
 import { createRequestDb, type Database } from '../db/client.ts';
 import { organizations, users } from '../db/schema.ts';
 
-/** Sends a request through the Worker's real fetch handler. */
+/**
+ * This test file's client address, as Cloudflare's edge sets it (CF-Connecting-IP): the per-IP
+ * limits count a file's requests as one client's (an address of 198.18.0.0/15, for testing).
+ */
+export const CLIENT_IP = `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
+/** Sends a request through the Worker's real fetch handler, from CLIENT_IP unless it names another. */
+export function send(request: Request): Promise<Response> {
+  if (!request.headers.has('cf-connecting-ip')) request.headers.set('cf-connecting-ip', CLIENT_IP);
+  return exports.default.fetch(request);
+}
+
+/** `send` for a path of the API. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`http://api.test${path}`, init));
+  return send(new Request(`http://api.test${path}`, init));
 }
 
 /** Database round trips the Worker reported for a response (Server-Timing). */

@@ -1,10 +1,11 @@
 // `npm run test:reliability`: the reliability suite against the running local stack (embedded
-// PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Four checks, each
+// PostgreSQL + the real Worker under `wrangler dev`, scripts/lib/local-stack.ts). Five checks, each
 // bounded in count and time and each printing its figure; exits non-zero when one fails.
 //   1. load             proof/reliability/load.ts
 //   2. webhook storm    proof/reliability/storm.ts
 //   3. database outage  proof/reliability/outage.ts
 //   4. hostile input    proof/reliability/hostile.ts
+//   5. rate limits      proof/reliability/rate-limit.ts (a second stack, limits as deployed)
 // Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,9 +22,16 @@ import type { CheckResult, SuiteContext } from './check.ts';
 import { hostileCheck } from './hostile.ts';
 import { loadCheck } from './load.ts';
 import { outageCheck } from './outage.ts';
+import { rateLimitCheck } from './rate-limit.ts';
 import { stormCheck } from './storm.ts';
 
-const CHECKS = { load: loadCheck, storm: stormCheck, outage: outageCheck, hostile: hostileCheck } as const;
+const CHECKS = {
+  load: loadCheck,
+  storm: stormCheck,
+  outage: outageCheck,
+  hostile: hostileCheck,
+  'rate-limit': rateLimitCheck,
+} as const;
 type CheckName = keyof typeof CHECKS;
 
 const NAME = 'test:reliability';
@@ -37,7 +45,7 @@ check bounded and printing its figure; exits 1 when one fails. Details: test-res
 
   (no options)       the pg driver, full counts: about 2.5 minutes
   --quick            smaller counts, same checks and pass rules: about 1 minute
-  --driver pg|neon-http|both     --only load,storm,outage,hostile     --seed n
+  --driver pg|neon-http|both     --only load,storm,outage,hostile,rate-limit     --seed n
   --update-readme    rewrites the README's Reliability table from this run
 `,
   options: {

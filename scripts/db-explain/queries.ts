@@ -5,6 +5,7 @@
 import { uuidv7 } from 'uuidv7';
 import { processDelivery } from '../../src/clerk/deliveries.ts';
 import { eraseSpentPayloads, failedDeliveries, pruneLedger } from '../../src/clerk/ledger.ts';
+import { pruneIdempotencyKeys } from '../../src/lib/idempotency.ts';
 import { findUser } from '../../src/me/queries.ts';
 import { clerkEvents } from '../lib/clerk-events.ts';
 import type { CriticalPath } from './paths.ts';
@@ -52,5 +53,11 @@ export const CORE_PATHS: CriticalPath[] = [
     source: 'eraseSpentPayloads, the Cron Trigger',
     run: (db) => eraseSpentPayloads(db, { maxBatches: 1 }),
     indexes: ['webhook_events_erasable_idx'],
+  },
+  {
+    name: 'idempotency key prune batch',
+    source: 'pruneIdempotencyKeys, the Cron Trigger',
+    run: (db) => pruneIdempotencyKeys(db, { maxBatches: 1 }),
+    indexes: ['idempotency_keys_expires_at_idx'],
   },
 ];

@@ -4,7 +4,8 @@
 // secret and the session-token key pair are generated in-process and handed to wrangler, with the
 // database URL, through a temporary env file (`--env-file`, which makes wrangler skip .dev.vars;
 // never `--var`, which `ps` shows to every user), so a developer's own settings neither leak in
-// nor get touched.
+// nor get touched. The abuse limits ([[ratelimits]]) are raised in a copy of wrangler.toml that
+// wrangler dev runs with, unless `rateLimits: 'as-deployed'` asks for wrangler.toml's own.
 //
 //   const stack = await startLocalStack({ driver: 'pg' });
 //   await fetch(`${stack.url}/ready`);
@@ -12,15 +13,17 @@
 //   await stack.stop();
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'smol-toml';
 import { type NeonHttpServer, postgresServerOf, startNeonHttpServer } from '../neon-http-server.ts';
 import { freePort, type LocalPostgres, startLocalPostgres } from './local-postgres.ts';
 import { applyMigrations } from './migrations.ts';
 import { withPgClient } from './pg-client.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import { importSigningKey, sessionClaims, signSessionToken } from './session-token.ts';
+import { WRANGLER_CONFIG } from './wrangler-config.ts';
 
 export type Driver = 'pg' | 'neon-http';
 
@@ -38,6 +41,12 @@ export interface LocalStackOptions {
   clerkApiUrl?: string;
   /** Extra `--var` values. */
   vars?: Record<string, string>;
+  /**
+   * The [[ratelimits]] limits: `relaxed` (default) raises each to RELAXED_RATE_LIMIT, because the
+   * benchmark and the load checks send thousands of requests a minute as one caller from one
+   * address; `as-deployed` keeps wrangler.toml's. wrangler.toml itself is never changed.
+   */
+  rateLimits?: 'relaxed' | 'as-deployed';
   /** More `wrangler dev` arguments, e.g. `['--log-level', 'warn']`. */
   wranglerArgs?: string[];
   /** Every line wrangler and the Worker print (the Worker logs one JSON line per request). */
@@ -79,6 +88,8 @@ export interface LocalStack {
 }
 
 const ISSUER = 'https://clerk.local-stack.test';
+/** Requests per period each limit allows in a relaxed stack: more than any local run sends. */
+export const RELAXED_RATE_LIMIT = 1_000_000;
 const AUTHORIZED_PARTY = 'http://localhost:3000';
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -174,6 +185,7 @@ async function start(
     envFile,
     '--persist-to',
     path.join(scratch, 'state'),
+    ...(options.rateLimits === 'as-deployed' ? [] : ['--config', relaxedConfig(scratch)]),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ...(options.wranglerArgs ?? []),
@@ -267,6 +279,25 @@ async function start(
     errorLogLines: () => [...errors],
     stop: cleanup,
   };
+}
+
+/**
+ * A copy of wrangler.toml in `folder` whose [[ratelimits]] (top level: wrangler dev runs without
+ * --env) allow RELAXED_RATE_LIMIT requests; its relative paths made absolute.
+ */
+function relaxedConfig(folder: string): string {
+  const config = parse(readFileSync(WRANGLER_CONFIG, 'utf8')) as {
+    main: string;
+    assets?: { directory: string };
+    ratelimits?: { simple: { limit: number } }[];
+  };
+  const root = path.dirname(WRANGLER_CONFIG);
+  config.main = path.resolve(root, config.main);
+  if (config.assets) config.assets.directory = path.resolve(root, config.assets.directory);
+  for (const limiter of config.ratelimits ?? []) limiter.simple.limit = RELAXED_RATE_LIMIT;
+  const file = path.join(folder, 'wrangler.toml');
+  writeFileSync(file, stringify(config));
+  return file;
 }
 
 async function showDataDirectory(adminUrl: string): Promise<string> {

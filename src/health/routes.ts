@@ -1,8 +1,9 @@
 // Liveness and readiness. /health never touches the database (so a load balancer can tell a
-// dead isolate from a dead database); /ready does one round trip.
+// dead isolate from a dead database); /ready does one round trip, so it is limited per client IP.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { database } from '../middleware/database.ts';
+import { limitClientIp } from '../middleware/rate-limit.ts';
 import { problemResponses } from '../openapi/problems.ts';
 import type { AppEnv } from '../types.ts';
 
@@ -24,13 +25,13 @@ const readyRoute = createRoute({
   path: '/ready',
   tags: ['Operations'],
   summary: 'Readiness: the database answers',
-  middleware: [database] as const,
+  middleware: [limitClientIp, database] as const,
   responses: {
     200: {
       description: 'Ready.',
       content: { 'application/json': { schema: z.strictObject({ status: z.literal('ready') }) } },
     },
-    ...problemResponses('database-unavailable'),
+    ...problemResponses('rate-limited', 'database-unavailable'),
   },
 });
 

@@ -4,7 +4,8 @@
 // - the owner is resolved from the session's Clerk id inside the statement (src/clerk/owners.ts),
 //   so a row outside the caller's organization, or another user's, is simply not found (404);
 // - pages are keyset pages on the UUIDv7 id, newest first, in the order of the owner's index;
-// - a create with an Idempotency-Key claims the key in the same statement (src/lib/idempotency.ts);
+// - a create counts the owner's rows against its quota and, with an Idempotency-Key, claims the
+//   key in the same statement (src/lib/idempotency.ts);
 // - an update with If-Match checks the version in the same statement, so two concurrent writers
 //   cannot both win, and tells "gone" (404) from "changed" (412).
 import { and, eq, getTableColumns, getTableName, inArray, lt, type SQL, sql } from 'drizzle-orm';
@@ -129,13 +130,19 @@ export interface NewOwnedRow {
   /** The row, keyed by the table's column keys (`id`, `createdAt`, ...), owner columns excluded. */
   values: Record<string, unknown>;
   idempotency: IdempotencyClaim | null;
+  /** The owner's quota of this resource (`quotaConfig`, src/config.ts). */
+  maxRowsPerOwner: number;
 }
 
 export type InsertOutcome = { kind: 'created' } | { kind: 'replayed'; requestHash: string; response: string };
 
 /**
- * Inserts a row for its owner, creating a placeholder owner when needed. With an Idempotency-Key
- * the same statement claims the key first, and inserts only if this request holds it.
+ * Inserts a row for its owner, creating a placeholder owner when needed, unless the owner already
+ * has `maxRowsPerOwner` rows (409 quota-exceeded). The count reads at most that many entries of
+ * the owner's index. Concurrent creates of one owner each count before the others commit, so the
+ * quota can be passed by the creates in flight at once, never more. With an Idempotency-Key the
+ * same statement claims the key first, and inserts only if this request holds it; a retry of an
+ * earlier create gets its original answer even when the owner is now at its quota.
  */
 export async function insertOwned(db: Database, resource: OwnedResource, row: NewOwnedRow): Promise<InsertOutcome> {
   const columns = getTableColumns(resource.table);
@@ -144,30 +151,49 @@ export async function insertOwned(db: Database, resource: OwnedResource, row: Ne
     if (!column) throw new Error(`${getTableName(resource.table)} has no column ${key}`);
     return { name: sql.identifier(column.name), value: sql`${column.mapToDriverValue(value)}` };
   });
+  const owned = sql.identifier(ownerColumn(resource, row.owner).name);
+  const quota = row.maxRowsPerOwner;
+  const hasRoom = sql`(select has_room from room)`;
   const key = row.idempotency;
-  const holdsKey = key ? sql`where exists (select from claim where mine)` : sql``;
-  const [result] = await executeRows<{ created: boolean; request_hash: string | null; response: string | null }>(
+  const holdsKey = key ? sql`and exists (select from claim where mine)` : sql``;
+  const [result] = await executeRows<{
+    created: boolean;
+    has_room: boolean;
+    request_hash: string | null;
+    response: string | null;
+  }>(
     db,
-    sql`with ${ownerCte(row.owner, row.placeholderOwnerId)}${key ? sql`, ${claimIdempotencyKey(key)}` : sql``},
+    sql`with ${ownerCte(row.owner, row.placeholderOwnerId)},
+    room as (
+      select count(*) < ${quota} as has_room
+      from (select from ${resource.table} where ${owned} = (select id from owner) limit ${quota}) as taken
+    )${key ? sql`, ${claimIdempotencyKey(key, hasRoom)}` : sql``},
     inserted as (
-      insert into ${resource.table} (${sql.identifier(ownerColumn(resource, row.owner).name)}, ${sql.join(
+      insert into ${resource.table} (${owned}, ${sql.join(
         entries.map((entry) => entry.name),
         sql`, `,
       )})
       select owner.id, ${sql.join(
         entries.map((entry) => entry.value),
         sql`, `,
-      )} from owner ${holdsKey}
+      )} from owner where ${hasRoom} ${holdsKey}
       returning 1
     )
-    select exists (select from inserted) as created,
+    select exists (select from inserted) as created, ${hasRoom} as has_room,
       ${key ? sql`(select request_hash from claim)` : sql`null`} as request_hash,
       ${key ? sql`(select response from claim)` : sql`null`} as response`,
   );
   if (result?.created) return { kind: 'created' };
-  // Not inserted: another request holds the key (the claim returned its stored answer).
+  // Not inserted: another request holds the key (the claim returned its stored answer)...
   if (key && result?.request_hash && result.response) {
     return { kind: 'replayed', requestHash: result.request_hash, response: result.response };
+  }
+  // ...or the owner is at its quota.
+  if (result && !result.has_room) {
+    throw new ApiError(
+      'quota-exceeded',
+      `This owner has reached its quota (${quota} per owner) for this resource; delete a ${resource.singular} first.`,
+    );
   }
   throw new Error(`${getTableName(resource.table)} insert returned no row`);
 }

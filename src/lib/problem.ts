@@ -15,6 +15,11 @@ export const PROBLEMS = {
   },
   forbidden: { status: 403, title: 'Forbidden', description: 'Visible to the caller, but not allowed for their role.' },
   'not-found': { status: 404, title: 'Not Found', description: 'Not found, or not visible to the caller.' },
+  'quota-exceeded': {
+    status: 409,
+    title: 'Quota Exceeded',
+    description: 'The owner already has as many of these as the quota allows; delete one first.',
+  },
   'precondition-failed': {
     status: 412,
     title: 'Precondition Failed',
@@ -35,6 +40,12 @@ export const PROBLEMS = {
     status: 422,
     title: 'Unprocessable Event',
     description: 'Not JSON, or not a valid event; kept in the ledger for replay.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too Many Requests',
+    description:
+      'Over a rate limit: per caller, or per client address for failed authentications and unauthenticated database routes; retry after Retry-After seconds.',
   },
   internal: { status: 500, title: 'Internal Server Error', description: 'An unexpected error; details are logged.' },
   misconfigured: {

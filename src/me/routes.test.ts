@@ -102,6 +102,21 @@ describe('GET /v1/me', () => {
     expect(await userRow(id)).toBeUndefined();
   });
 
+  it('asks Clerk about a user it does not know once a minute, not on every request', async () => {
+    const id = uniqueId('user');
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const response = await me(id);
+      expect(response.status).toBe(404);
+      expect(roundTrips(response)).toBe(1);
+      await documented(response, 'GET /v1/me');
+    }
+    expect(await clerkRequestsTo(`/v1/users/${id}`)).toBe(1);
+    // The synced table is read first: a user the webhook stores is answered at once.
+    await deliver(clerkEvents.user('user.created', fields(id, CREATED_AT + 1)));
+    expect((await me(id)).status).toBe(200);
+    expect(await clerkRequestsTo(`/v1/users/${id}`)).toBe(1);
+  });
+
   it.each([
     ['unreachable', { disconnect: true }, '5'],
     ['rate limiting', { status: 429, retryAfter: 7 }, '7'],

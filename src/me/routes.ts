@@ -2,7 +2,8 @@
 // A user who signed up seconds ago can call before Clerk's user.created webhook arrives; then
 // the user is fetched once from Clerk's Backend API and stored through the webhook's own winner
 // rule (applyUserSnapshot), so whichever copy is newer wins, whatever arrives first. That
-// first call costs three round trips (read, write, read back); every later call costs one.
+// first call costs three round trips (read, write, read back); every later call costs one. A user
+// Clerk does not know is a 404, remembered for a minute (src/me/unknown-users.ts).
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { fetchClerkUser } from '../clerk/backend-api.ts';
 import { API_EVENT_ID, applyUserSnapshot } from '../clerk/sync.ts';
@@ -14,6 +15,7 @@ import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
 import { findUser, type UserRow } from './queries.ts';
 import { type Me, meSchema } from './schemas.ts';
+import { isKnownUnknown, rememberUnknown } from './unknown-users.ts';
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
@@ -34,8 +36,13 @@ export const meRoutes = new OpenAPIHono<AppEnv>().openapi(getMeRoute, async (c) 
   if (stored?.deletedAt) throw deletedUser();
   if (isSynced(stored)) return c.json(toMe(stored), 200);
 
+  const origin = new URL(c.req.url).origin;
+  if (await isKnownUnknown(origin, caller.userId)) throw deletedUser();
   const lookup = await fetchClerkUser(clerkApiConfig(c.env), caller.userId);
-  if (lookup.status === 'not-found') throw deletedUser();
+  if (lookup.status === 'not-found') {
+    await rememberUnknown(origin, caller.userId);
+    throw deletedUser();
+  }
   if (lookup.status === 'unavailable') {
     log({ level: 'warn', msg: 'clerk api unavailable', requestId: c.var.requestId, reason: lookup.reason });
     throw new ApiError('clerk-unavailable', 'Clerk could not be reached; retry later.', {

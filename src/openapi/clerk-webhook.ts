@@ -44,6 +44,12 @@ export const clerkWebhookOperation = {
         },
       },
     },
-    ...problemResponses('invalid-signature', 'invalid-event', 'payload-too-large', 'database-unavailable'),
+    ...problemResponses(
+      'invalid-signature',
+      'invalid-event',
+      'payload-too-large',
+      'rate-limited',
+      'database-unavailable',
+    ),
   },
 } satisfies RouteConfig;

@@ -1,7 +1,8 @@
 // How a route is declared. `authenticatedRoute` is `createRoute` plus what every authenticated
 // route needs, so a new route cannot forget any of it: the session security scheme and its 401,
-// the session check, the request's database and its 503, and, when the route reads a body, the
-// JSON gate with its 64 KiB cap (413, 415). Routes add only their own responses.
+// the session check with the per-caller rate limit and its 429, the request's database and its
+// 503, and, when the route reads a body, the JSON gate with its 64 KiB cap (413, 415). Routes add
+// only their own responses.
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { requireSession } from '../auth/require-session.ts';
@@ -13,7 +14,12 @@ import { problemResponses, SESSION_SECURITY } from './problems.ts';
 type Declared = Omit<RouteConfig, 'security' | 'middleware' | 'path'>;
 type Standard = ReturnType<
   typeof problemResponses<
-    'unauthorized' | 'database-unavailable' | 'validation-failed' | 'payload-too-large' | 'unsupported-media-type'
+    | 'unauthorized'
+    | 'rate-limited'
+    | 'database-unavailable'
+    | 'validation-failed'
+    | 'payload-too-large'
+    | 'unsupported-media-type'
   >
 >;
 
@@ -25,6 +31,7 @@ export function authenticatedRoute<P extends string, R extends Declared & { path
   const responses = {
     ...problemResponses(
       'unauthorized',
+      'rate-limited',
       'database-unavailable',
       ...(readsBody ? (['validation-failed', 'payload-too-large', 'unsupported-media-type'] as const) : []),
     ),

@@ -4,6 +4,7 @@
 import { uuidv7 } from 'uuidv7';
 import { atScale, type ResourceExplain, sampleRow } from '../../scripts/db-explain/paths.ts';
 import type { Owner } from '../auth/caller.ts';
+import { DEFAULT_MAX_ROWS_PER_OWNER } from '../config.ts';
 import { findProject, insertProject, listProjects } from './queries.ts';
 
 interface Samples {
@@ -95,9 +96,30 @@ export const explain: ResourceExplain<Samples> = {
           placeholderOwnerId: uuidv7(),
           values: { id, name: 'Retried project', description: null, createdAt: new Date(), updatedAt: new Date() },
           idempotency: { keyHash: core.idempotencyKeyHash, requestHash: 'request', response: `{"id":"${id}"}` },
+          maxRowsPerOwner: DEFAULT_MAX_ROWS_PER_OWNER,
         });
       },
       indexes: ['idempotency_keys_key_hash_key'],
+    },
+    {
+      // The quota count reads the owner's index, at most the quota's worth of entries.
+      name: 'project create, organization with the most projects',
+      source: 'insertProject, POST /v1/projects',
+      run: (db, { own }) =>
+        insertProject(db, {
+          owner: org(own),
+          placeholderOwnerId: uuidv7(),
+          values: {
+            id: uuidv7(),
+            name: 'New project',
+            description: null,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          },
+          idempotency: null,
+          maxRowsPerOwner: DEFAULT_MAX_ROWS_PER_OWNER,
+        }),
+      indexes: ['projects_organization_id_id_idx'],
     },
   ],
 };

@@ -3,6 +3,7 @@
 // scoping, idempotent create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
+import { quotaConfig } from '../config.ts';
 import { pageQuery, toPage } from '../lib/cursor.ts';
 import { etag, etagHeader, ifMatchHeaders, ifMatchVersions } from '../lib/etag.ts';
 import { idempotencyClaim, idempotencyKeyHeaders, idempotentReplayedHeader } from '../lib/idempotency.ts';
@@ -30,7 +31,7 @@ const createProjectRoute = authenticatedRoute({
   tags,
   summary: 'Create a project',
   description:
-    'Owned by the active organization of the session, or by the caller without one. Send an `Idempotency-Key` to make retries safe.',
+    'Owned by the active organization of the session, or by the caller without one, up to a quota per owner (409). Send an `Idempotency-Key` to make retries safe.',
   request: { headers: idempotencyKeyHeaders, body: { required: true, content: json(createProjectBody) } },
   responses: {
     201: {
@@ -41,7 +42,7 @@ const createProjectRoute = authenticatedRoute({
       }),
       content: json(projectSchema),
     },
-    ...problemResponses('validation-failed', 'idempotency-key-reused'),
+    ...problemResponses('validation-failed', 'quota-exceeded', 'idempotency-key-reused'),
   },
 });
 
@@ -127,6 +128,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
       placeholderOwnerId: uuidv7(),
       values: { id: project.id, name: project.name, description: project.description, createdAt, updatedAt: createdAt },
       idempotency,
+      maxRowsPerOwner: quotaConfig(c.env).maxRowsPerOwner,
     });
     if (outcome.kind === 'created') return c.json(project, 201, createdHeaders(project.id));
     if (outcome.requestHash !== idempotency?.requestHash) {

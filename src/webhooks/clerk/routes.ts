@@ -1,12 +1,15 @@
 // POST /webhooks/clerk: Clerk → Svix → here. Public (no session), authenticated by signature.
 // Svix retries any non-2xx for about a day, so only a problem a retry can fix is a 5xx:
 // a bad signature is 401, a payload we cannot read is 422 (kept in the ledger for replay).
+// A bad signature also counts against the sender's IP (429 over the limit, which Svix retries
+// like the 401); a validly signed delivery is never rate-limited (README, "Security").
 import { Hono } from 'hono';
 import { processDelivery } from '../../clerk/deliveries.ts';
 import { webhookConfig } from '../../config.ts';
 import { ApiError } from '../../lib/problem.ts';
 import { limitBody } from '../../middleware/body-limit.ts';
 import { database } from '../../middleware/database.ts';
+import { countFailedAuthentication } from '../../middleware/rate-limit.ts';
 import type { AppEnv } from '../../types.ts';
 import { isSignedBy, svixHeaders } from './verify.ts';
 
@@ -19,9 +22,13 @@ export const clerkWebhookRoutes = new Hono<AppEnv>().post(
   async (c) => {
     const { signingSecrets } = webhookConfig(c.env);
     const headers = svixHeaders((name) => c.req.header(name));
-    if (!headers) throw invalidSignature('Missing svix-id, svix-timestamp or svix-signature header.');
+    if (!headers) {
+      await countFailedAuthentication(c);
+      throw invalidSignature('Missing svix-id, svix-timestamp or svix-signature header.');
+    }
     const payload = new Uint8Array(await c.req.arrayBuffer());
     if (!isSignedBy(signingSecrets, new TextDecoder().decode(payload), headers)) {
+      await countFailedAuthentication(c);
       throw invalidSignature('The signature does not match, or the timestamp is more than 5 minutes off.');
     }
     const result = await processDelivery(c.var.db, headers['svix-id'], payload);
