@@ -1,10 +1,12 @@
-// The Cron Trigger (wrangler.toml [triggers]): prunes the webhook ledger and reconciles recent
-// Clerk changes. Each part is bounded, so a run never outlives its CPU and wall-time limits.
+// The Cron Trigger (wrangler.toml [triggers]): prunes the webhook ledger, reconciles recent
+// Clerk changes and runs the resources' own scheduled work (src/resources.ts). Each part is
+// bounded, so a run never outlives its CPU and wall-time limits.
 import { createRequestDb } from '../db/client.ts';
 import { pruneLedger } from './clerk/ledger.ts';
 import { CRON_RECONCILE, reconcileClerk } from './clerk/reconcile.ts';
 import { type Bindings, clerkApiConfig, databaseConfig } from './config.ts';
 import { log } from './lib/log.ts';
+import { resources } from './resources.ts';
 
 export async function runScheduled(
   controller: ScheduledController,
@@ -15,7 +17,11 @@ export async function runScheduled(
   try {
     const pruned = await pruneLedger(db);
     const reconciled = await reconcileClerk(db, clerkApiConfig(env), CRON_RECONCILE);
-    log({ level: 'info', msg: 'scheduled', cron: controller.cron, pruned, reconciled });
+    const resourceWork: Record<string, unknown> = {};
+    for (const resource of resources) {
+      if ('scheduled' in resource) resourceWork[resource.folder] = await resource.scheduled(db, env);
+    }
+    log({ level: 'info', msg: 'scheduled', cron: controller.cron, pruned, reconciled, resources: resourceWork });
   } catch (error) {
     log({ level: 'error', msg: 'scheduled run failed', cron: controller.cron, error: String(error) });
     throw error;

@@ -15,6 +15,11 @@ export const PROBLEMS = {
   },
   forbidden: { status: 403, title: 'Forbidden', description: 'Visible to the caller, but not allowed for their role.' },
   'not-found': { status: 404, title: 'Not Found', description: 'Not found, or not visible to the caller.' },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    description: 'The request conflicts with the current state, e.g. a slug another project holds.',
+  },
   'precondition-failed': {
     status: 412,
     title: 'Precondition Failed',
@@ -24,7 +29,13 @@ export const PROBLEMS = {
   'unsupported-media-type': {
     status: 415,
     title: 'Unsupported Media Type',
-    description: 'Content-Type is not application/json.',
+    description:
+      'Content-Type is not application/json (or, for an upload, not an accepted file type), or the body is not of that type.',
+  },
+  'range-not-satisfiable': {
+    status: 416,
+    title: 'Range Not Satisfiable',
+    description: 'The Range starts past the end of the file; Content-Range gives its size.',
   },
   'idempotency-key-reused': {
     status: 422,
