@@ -177,8 +177,8 @@ export function byteRange(
     return { offset, length: size - offset };
   }
   const offset = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  if (end < offset) return null;
+  if (last !== '' && Number(last) < offset) return null;
   if (offset >= size) return 'unsatisfiable';
-  return { offset, length: Math.min(end, size - 1) - offset + 1 };
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  return { offset, length: end - offset + 1 };
 }

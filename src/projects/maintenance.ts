@@ -100,30 +100,38 @@ const isSlug = (value: string) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value);
 export interface SweepReport {
   objectsDeleted: number;
   rowsDeleted: number;
+  /** True when the walk reached the end of the keys (the next run starts from the beginning). */
   complete: boolean;
+}
+
+export interface SweepOptions {
+  limits?: MaintenanceLimits;
+  now?: number;
+  /**
+   * Only the keys in (after, through], instead of resuming the walk where the last run stopped.
+   * For tests: both drivers' test runs share one database, and each sweeps only its own keys.
+   */
+  range?: { after: string; through: string };
 }
 
 /**
  * Walks the asset keys of R2 and of Postgres together, one window of at most `batchSize` keys of
- * each per batch: the window ends where the shorter listing that has more ends, so both sides of
- * every key inside it are known.
+ * each per batch: a window ends where the shorter of the listings that have more ends, so both
+ * sides of every key inside it are known.
  */
-export async function sweepAssets(
-  db: Database,
-  env: Bindings,
-  limits = CRON_LIMITS,
-  now = Date.now(),
-): Promise<SweepReport> {
+export async function sweepAssets(db: Database, env: Bindings, options: SweepOptions = {}): Promise<SweepReport> {
+  const { limits = CRON_LIMITS, now = Date.now(), range } = options;
   const bucket = env.PROJECT_ASSETS;
   const kv = env.PROJECT_PAGES;
   const report: SweepReport = { objectsDeleted: 0, rowsDeleted: 0, complete: false };
-  let after = (await kv.get(SWEEP_CURSOR_KEY)) ?? ASSET_KEY_PREFIX;
+  let after = range?.after ?? (await kv.get(SWEEP_CURSOR_KEY)) ?? ASSET_KEY_PREFIX;
   for (let batch = 0; batch < limits.maxBatches && !report.complete; batch += 1) {
     const listed = await bucket.list({ prefix: ASSET_KEY_PREFIX, startAfter: after, limit: limits.batchSize });
     const rows = await assetKeysAfter(db, after, limits.batchSize);
     const ends = [
       ...(listed.truncated ? [listed.objects.at(-1)!.key] : []),
       ...(rows.length === limits.batchSize ? [rows.at(-1)!] : []),
+      ...(range ? [range.through] : []),
     ];
     const end = ends.sort()[0];
     const within = (key: string) => end === undefined || key <= end;
@@ -146,9 +154,10 @@ export async function sweepAssets(
     }
     report.rowsDeleted += removed.deleted;
 
-    report.complete = end === undefined;
+    report.complete = end === undefined || end === range?.through;
     after = end ?? ASSET_KEY_PREFIX;
   }
+  if (range) return report;
   if (report.complete) await kv.delete(SWEEP_CURSOR_KEY);
   else await kv.put(SWEEP_CURSOR_KEY, after);
   return report;

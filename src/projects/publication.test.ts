@@ -14,7 +14,6 @@ import { orgAdmin as admin, orgMember as member, personalCaller as personal } fr
 import { deliver } from '../../test/webhooks.ts';
 import worker from '../index.ts';
 import { repairPages } from './maintenance.ts';
-import { readPublicPage, readPublicPageStatement } from './publication-queries.ts';
 import {
   FILL_DEADLINE_MS,
   fillPage,
@@ -25,6 +24,7 @@ import {
   recordChange,
   recordUnpublished,
 } from './public-page.ts';
+import { readPublicPage, readPublicPageStatement } from './publication-queries.ts';
 import { createProject, publish, settled, settledJson, storedEntry, uniqueSlug } from './testing.ts';
 
 type Page = { slug: string; name: string; description: string | null; assets: unknown[] };
@@ -39,10 +39,7 @@ describe('PUT /v1/projects/{id}/publication', () => {
     const response = await settledJson(caller, `/v1/projects/${project.id}/publication`, 'PUT', { slug });
     expect(response.status).toBe(200);
     expect(roundTrips(response)).toBe(1);
-    const publication = await documented<{ slug: string; href: string }>(
-      response,
-      'PUT /v1/projects/{id}/publication',
-    );
+    const publication = await documented<{ slug: string; href: string }>(response, 'PUT /v1/projects/{id}/publication');
     const lower = slug.toLowerCase();
     expect(publication).toMatchObject({ slug: lower, href: `/p/${lower}` });
     // The change left a marker: the first read goes to Postgres once and fills KV.
