@@ -164,6 +164,22 @@ describe('PUT /v1/projects/{id}/assets/{name}', () => {
     expect(await stored(project.id)).toEqual(before);
   });
 
+  it('answers 400 to a body shorter than its Content-Length, and stores nothing', async () => {
+    const caller = personal();
+    const project = await createProject(caller, 'Short');
+    const before = await stored(project.id);
+    const bytes = fileOf('image/png', 1_000);
+    const response = await settled(`/v1/projects/${project.id}/assets/short.png`, {
+      caller,
+      method: 'PUT',
+      body: new Blob([bytes]).stream(),
+      headers: { 'content-type': 'image/png', 'content-length': '2000' },
+    });
+    expect(response.status).toBe(400);
+    expect(await documented(response, UPLOAD)).toMatchObject({ detail: 'The body ended before its Content-Length.' });
+    expect(await stored(project.id)).toEqual(before);
+  });
+
   it('answers 400 to an empty body', async () => {
     const caller = personal();
     const project = await createProject(caller, 'Empty');

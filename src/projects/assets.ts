@@ -115,35 +115,40 @@ export async function putUpload(
 
   const digest = new crypto.DigestStream('SHA-256');
   const hash = digest.getWriter();
+  const sized = new FixedLengthStream(length);
+  const out = sized.writable.getWriter();
+  const stored = bucket.put(key, sized.readable, {
+    httpMetadata: { contentType: type, cacheControl: IMMUTABLE_CACHE_CONTROL },
+  });
+  // Awaited below, after the body; a failure meanwhile is not an unhandled rejection.
+  stored.catch(() => {});
+  const reader = body.getReader();
   let head = new Uint8Array(0);
   let size = 0;
-  const inspect = new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      size += chunk.byteLength;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
       if (size > length) throw badRequest('The body is longer than its Content-Length.');
       if (head.byteLength < signatureLength) {
-        const taken = new Uint8Array(Math.min(signatureLength, head.byteLength + chunk.byteLength));
+        const taken = new Uint8Array(Math.min(signatureLength, head.byteLength + value.byteLength));
         taken.set(head);
-        taken.set(chunk.subarray(0, taken.byteLength - head.byteLength), head.byteLength);
+        taken.set(value.subarray(0, taken.byteLength - head.byteLength), head.byteLength);
         head = taken;
         if (head.byteLength === signatureLength && !startsLike(type, head)) throw notThisType();
       }
-      await hash.write(chunk);
-      controller.enqueue(chunk);
-    },
-    flush: () => hash.close(),
-  });
-  const sized = new FixedLengthStream(length);
-  const [piped, put] = await Promise.allSettled([
-    body.pipeThrough(inspect).pipeTo(sized.writable),
-    bucket.put(key, sized.readable, { httpMetadata: { contentType: type, cacheControl: IMMUTABLE_CACHE_CONTROL } }),
-  ]);
-  if (piped.status === 'rejected' || put.status === 'rejected') {
-    await bucket.delete(key);
-    if (piped.status === 'rejected') {
-      throw piped.reason instanceof ApiError ? piped.reason : badRequest('The body ended before its Content-Length.');
+      await Promise.all([hash.write(value), out.write(value)]);
     }
-    throw (put as PromiseRejectedResult).reason;
+    if (size < length) throw badRequest('The body ended before its Content-Length.');
+    await Promise.all([out.close(), hash.close()]);
+    await stored;
+  } catch (error) {
+    // Aborting the stream fails the put: nothing is stored. (Locally, miniflare's R2 logs the
+    // aborted upload as "Can't read from request stream because client disconnected".)
+    await Promise.allSettled([reader.cancel(), out.abort(error), stored]);
+    await bucket.delete(key);
+    throw error;
   }
   return { sha256: hex(await digest.digest), size };
 }
