@@ -19,9 +19,14 @@ import { NEXT_PUBLIC_VERSION, PROJECTS } from './queries.ts';
 export const isoText = (timestamp: SQL) =>
   sql`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** `p` (a projects row) is owned by a user or organization that is not deleted. */
-const OWNER_IS_LIVE = sql`(exists (select from ${users} u where u.id = p.user_id and u.deleted_at is null)
-  or exists (select from ${organizations} o where o.id = p.organization_id and o.deleted_at is null))`;
+/**
+ * `p` (a projects row) is owned by a user or organization that is not deleted. Scalar subqueries,
+ * one primary-key lookup each: an EXISTS would let the planner hash the whole owner table when
+ * the repair asks about a thousand slugs at once.
+ */
+const OWNER_IS_LIVE = sql`coalesce(case when p.organization_id is not null
+    then (select o.deleted_at is null from ${organizations} o where o.id = p.organization_id)
+    else (select u.deleted_at is null from ${users} u where u.id = p.user_id) end, false)`;
 
 /** The columns of a PageRow, read from `p`, plus the volatile read time (see the header). */
 const PAGE_COLUMNS = sql`p.public_slug as slug, p.name, p.description,
