@@ -120,8 +120,10 @@ it('keeps the database password off every command line (Neon HTTP driver)', { ti
   }
 });
 
-it("answers a new user's first GET /v1/me offline: token feeds the local Clerk stand-in", // npm run dev (wrangler, workerd, a bundle), then npm run token.
-{ timeout: timeBudget({ processes: 6 }) }, async () => {
+it("answers a new user's first GET /v1/me offline: token feeds the local Clerk stand-in", {
+  // npm run dev (wrangler, workerd, a bundle), then npm run token.
+  timeout: timeBudget({ processes: 6 }),
+}, async () => {
   const port = await freePort();
   let output = '';
   const dev = spawn(process.execPath, ['scripts/dev.ts', '--port', String(port)], {

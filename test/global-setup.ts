@@ -5,10 +5,10 @@
 // vitest.config.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { startClerkStandIn } from '../scripts/lib/clerk-stand-in.ts';
 import { startLocalPostgres } from '../scripts/lib/local-postgres.ts';
 import { applyMigrations } from '../scripts/lib/migrations.ts';
 import { postgresServerOf, startNeonHttpServer } from '../scripts/neon-http-server.ts';
-import { startClerkStandIn } from '../scripts/lib/clerk-stand-in.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

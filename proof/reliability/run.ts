@@ -8,10 +8,10 @@
 // Not part of `npm test` (it needs minutes and a whole stack); `.ci/run` runs it after the tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { startClerkStandIn } from '../../scripts/lib/clerk-stand-in.ts';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
 import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
-import { startClerkStandIn } from '../../scripts/lib/clerk-stand-in.ts';
 import { describeMachine, machine } from '../bench/machine.ts';
 import { replaceBetweenMarkers } from '../bench/report.ts';
 import { seed } from '../bench/seed.ts';

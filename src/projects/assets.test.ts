@@ -9,9 +9,20 @@ import { timeBudget } from '../../test/budget.ts';
 import { documented } from '../../test/contract.ts';
 import { roundTrips, uniqueId, withTestDb } from '../../test/helpers.ts';
 import { orgAdmin as admin, orgMember as member, personalCaller as personal } from '../../test/sessions.ts';
-import { ASSET_KEY_PREFIX, DEFAULT_MAX_ASSET_BYTES, IMMUTABLE_CACHE_CONTROL } from './assets.ts';
+import { ConfigError } from '../config.ts';
+import { ASSET_KEY_PREFIX, assetConfig, DEFAULT_MAX_ASSET_BYTES, IMMUTABLE_CACHE_CONTROL } from './assets.ts';
 import { sweepAssets } from './maintenance.ts';
-import { createProject, fileOf, publish, settled, sha256Hex, storedEntry, uniqueSlug, upload } from './testing.ts';
+import {
+  createProject,
+  documentedFile,
+  fileOf,
+  publish,
+  settled,
+  sha256Hex,
+  storedEntry,
+  uniqueSlug,
+  upload,
+} from './testing.ts';
 
 type AssetBody = { name: string; contentType: string; size: number; sha256: string; uploadedAt: string };
 type PageBody = { assets: { name: string; sha256: string; href: string; size: number }[] };
@@ -208,6 +219,32 @@ describe('PUT /v1/projects/{id}/assets/{name}', () => {
   });
 });
 
+describe('the upload limits', () => {
+  it('default to 5 MiB and every known type, and take a smaller size and a subset of the types', () => {
+    expect(assetConfig({ ...env })).toEqual({
+      maxBytes: DEFAULT_MAX_ASSET_BYTES,
+      types: new Set(['image/png', 'image/jpeg', 'image/webp', 'application/pdf']),
+    });
+    expect(
+      assetConfig({
+        ...env,
+        PROJECT_ASSET_MAX_BYTES: '1000',
+        PROJECT_ASSET_TYPES: 'image/png, Application/PDF',
+      } as never),
+    ).toEqual({ maxBytes: 1000, types: new Set(['image/png', 'application/pdf']) });
+  });
+
+  it.each([
+    ['PROJECT_ASSET_MAX_BYTES', 'lots'],
+    ['PROJECT_ASSET_MAX_BYTES', String(64 * 1024 * 1024)],
+    ['PROJECT_ASSET_TYPES', 'image/png,text/html'],
+    ['PROJECT_ASSET_TYPES', 'image/svg+xml'],
+  ])('refuse %s=%s, naming it', (name, value) => {
+    expect(() => assetConfig({ ...env, [name]: value } as never)).toThrow(ConfigError);
+    expect(() => assetConfig({ ...env, [name]: value } as never)).toThrow(name);
+  });
+});
+
 describe('GET /p/{slug}/assets/{name}', () => {
   it('is listed on the page and served from R2 through KV, without a database round trip', async () => {
     const { caller, project, slug } = await publishedProject('Gallery');
@@ -228,7 +265,7 @@ describe('GET /p/{slug}/assets/{name}', () => {
     const response = await settled(page.assets[0]!.href);
     expect(response.status).toBe(200);
     expect(roundTrips(response)).toBe(0);
-    await documented(response, DOWNLOAD);
+    await documentedFile(response, DOWNLOAD);
     expect(Object.fromEntries(response.headers)).toMatchObject({
       'content-type': 'image/png',
       'content-length': '50000',
@@ -272,7 +309,7 @@ describe('GET /p/{slug}/assets/{name}', () => {
     for (const [headers, status, contentRange, expected] of cases) {
       const response = await settled(path, { headers });
       expect(response.status, JSON.stringify(headers)).toBe(status);
-      await documented(response, DOWNLOAD);
+      await documentedFile(response, DOWNLOAD);
       expect(response.headers.get('content-range')).toBe(contentRange);
       expect(response.headers.get('content-length')).toBe(String(expected.byteLength));
       expect(new Uint8Array(await response.arrayBuffer())).toEqual(expected);

@@ -19,7 +19,7 @@ import type { Context } from 'hono';
 import { log } from '../lib/log.ts';
 import type { AppEnv } from '../types.ts';
 import { readPublicPage } from './publication-queries.ts';
-import type { Asset, PublicPage } from './schemas.ts';
+import type { PublicPage } from './schemas.ts';
 
 export const PAGE_KEY_PREFIX = 'projects/pages/';
 export const pageKey = (slug: string) => `${PAGE_KEY_PREFIX}${slug}`;
@@ -179,8 +179,11 @@ export function publicPage(page: StoredPage): PublicPage {
   };
 }
 
-/** A content-addressed link: the response under it never changes (src/projects/asset-routes.ts). */
-export const assetHref = (slug: string, asset: Pick<Asset, 'name' | 'sha256'>) =>
+/**
+ * A content-addressed link: the response under it never changes (src/projects/asset-routes.ts).
+ * With the bucket behind a custom domain, link `https://<domain>/${asset.key}` instead (README, "Edge").
+ */
+export const assetHref = (slug: string, asset: StoredAsset) =>
   `/p/${slug}/assets/${encodeURIComponent(asset.name)}?v=${asset.sha256}`;
 
 /** The page's ETag: its version, unique across every state of every page. */

@@ -2,9 +2,10 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { executeRows } from '../../db/client.ts';
 import { organizations, projectAssets, projects, users } from '../../db/schema.ts';
-import { withTestDb } from '../../test/helpers.ts';
+import { call, withTestDb } from '../../test/helpers.ts';
 import { callAs, sessionHeaders, type TestCaller } from '../../test/sessions.ts';
 import worker from '../index.ts';
 import { ASSET_KEY_PREFIX } from './assets.ts';
@@ -119,4 +120,24 @@ export async function storedAssets(): Promise<{ objects: string[]; rows: string[
     executeRows<{ object_key: string }>(db, sql`select object_key from ${projectAssets}`),
   );
   return { objects: objects.sort(), rows: rows.map((row) => row.object_key).sort() };
+}
+
+type Operations = Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+let openApiPaths: Promise<Operations> | undefined;
+
+/**
+ * A file response (test/contract.ts `documented` reads bodies as JSON): its status is documented
+ * for `operation`, with its Content-Type.
+ */
+export async function documentedFile(response: Response, operation: string): Promise<void> {
+  openApiPaths ??= call('/openapi.json').then(
+    async (document) => ((await document.json()) as { paths: Operations }).paths,
+  );
+  const [method, path] = operation.split(' ') as [string, string];
+  const documented = (await openApiPaths)[path]?.[method.toLowerCase()]?.responses[String(response.status)];
+  expect(documented, `${operation} documents ${response.status}`).toBeDefined();
+  const mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
+  expect(Object.keys(documented?.content ?? {}), `${operation} ${response.status} documents ${mediaType}`).toContain(
+    mediaType,
+  );
 }
