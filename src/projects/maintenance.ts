@@ -25,7 +25,7 @@ import {
   repairPage,
   type WriteOutcome,
 } from './public-page.ts';
-import { slugHolders, unpublishAbandoned } from './publication-queries.ts';
+import { type SlugHolder, slugHolders, unpublishAbandoned } from './publication-queries.ts';
 
 const REPAIR_CURSOR_KEY = 'projects/cursors/page-repair';
 const SWEEP_CURSOR_KEY = 'projects/cursors/asset-sweep';
@@ -68,24 +68,8 @@ export async function repairPages(db: Database, env: Bindings, limits = CRON_LIM
     const unpublished = new Map((await unpublishAbandoned(db, abandoned)).map((row) => [row.slug, row.version]));
     for (const { slug, stored } of entries) {
       report.checked += 1;
-      const holder = holders.get(slug);
-      const takenDown = unpublished.get(slug);
-      let outcome: WriteOutcome | 'unchanged' = 'unchanged';
-      if (takenDown !== undefined) {
-        outcome = await recordUnpublished(kv, slug, takenDown);
-        if (outcome === 'written') report.unpublished += 1;
-        continue;
-      }
-      if (holder?.ownerIsLive) {
-        if (holder.page.version > stored.version || stored.state !== 'published') {
-          outcome = await repairPage(kv, publishedEntry(holder.page));
-        }
-      } else if (!holder && stored.state !== 'unpublished') {
-        outcome = await recordUnpublished(kv, slug, stored.version + 1);
-        if (outcome === 'written') report.tombstoned += 1;
-        continue;
-      }
-      if (outcome === 'written') report.written += 1;
+      const done = await repairEntry(kv, slug, stored, holders.get(slug), unpublished.get(slug));
+      if (done) report[done] += 1;
     }
     cursor = listed.list_complete ? undefined : listed.cursor;
     report.complete = listed.list_complete;
@@ -96,6 +80,28 @@ export async function repairPages(db: Database, env: Bindings, limits = CRON_LIM
 }
 
 const isSlug = (value: string) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value);
+
+/** Brings one entry in line with Postgres; says which count it adds to, if it wrote anything. */
+async function repairEntry(
+  kv: KVNamespace,
+  slug: string,
+  stored: EntryMetadata,
+  holder: SlugHolder | undefined,
+  takenDownAt: number | undefined,
+): Promise<'written' | 'unpublished' | 'tombstoned' | null> {
+  const wrote = (outcome: WriteOutcome) => outcome === 'written';
+  if (takenDownAt !== undefined) {
+    return wrote(await recordUnpublished(kv, slug, takenDownAt)) ? 'unpublished' : null;
+  }
+  if (holder?.ownerIsLive) {
+    const behind = holder.page.version > stored.version || stored.state !== 'published';
+    return behind && wrote(await repairPage(kv, publishedEntry(holder.page))) ? 'written' : null;
+  }
+  if (!holder && stored.state !== 'unpublished') {
+    return wrote(await recordUnpublished(kv, slug, stored.version + 1)) ? 'tombstoned' : null;
+  }
+  return null;
+}
 
 export interface SweepReport {
   objectsDeleted: number;

@@ -76,10 +76,16 @@ export interface EntryMetadata {
   state: PageEntry['state'];
 }
 
-/** The entry under `slug`, or null when there is none (or one this code cannot read). */
+/** The entry under `slug`, or null when there is none (or one this code cannot read: a miss). */
 export async function readEntry(kv: KVNamespace, slug: string): Promise<PageEntry | null> {
-  const parsed = entrySchema.safeParse(await kv.get(pageKey(slug), 'json'));
-  return parsed.success ? parsed.data : null;
+  const text = await kv.get(pageKey(slug));
+  if (text === null) return null;
+  try {
+    const parsed = entrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

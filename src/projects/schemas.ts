@@ -85,7 +85,8 @@ const sha256 = z
   .regex(/^[0-9a-f]{64}$/)
   .openapi({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' });
 
-export const publicAssetQuery = z.strictObject({
+// Not strict: public links pick up parameters on the way (analytics, sharing) that change nothing.
+export const publicAssetQuery = z.object({
   v: sha256.optional().openapi({
     param: { name: 'v', in: 'query' },
     description: 'The SHA-256 the page lists: that content only (404 once replaced), cached as immutable.',
