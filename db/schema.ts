@@ -17,6 +17,7 @@ import {
   type ExtraConfigColumn,
   index,
   integer,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -289,6 +290,18 @@ export const projects = pgTable(
     idempotencyRequestHash: text('idempotency_request_hash'),
     idempotencyResponse: text('idempotency_response'),
     idempotencyExpiresAt: timestamptz('idempotency_expires_at'),
+    // Publication (PUT /v1/projects/{id}/publication, src/projects/publication-routes.ts): columns
+    // here rather than a table. A project has at most one publication, it has no lifecycle of its
+    // own (unpublishing clears it, deleting the project ends it) and is read with the project's own
+    // columns, so a 1:1 satellite would only add a join and a second row to keep in step.
+    // - public_slug: the public address /p/{slug}, lower case; null when not published.
+    // - published_at: when it was first published under this slug.
+    // - public_version: orders the states of the public page, for the copies kept in KV
+    //   (src/projects/public-page.ts). Every statement that changes what /p/{slug} shows sets it
+    //   from projects_public_version_seq, after locking the row: a later state has a greater one.
+    publicSlug: text('public_slug'),
+    publishedAt: timestamptz('published_at'),
+    publicVersion: bigint('public_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     ...ownedResourceIndexes('projects', t),
@@ -296,5 +309,43 @@ export const projects = pgTable(
     uniqueIndex('projects_idempotency_key_hash_key')
       .on(t.idempotencyKeyHash)
       .where(sql`${t.idempotencyKeyHash} is not null`),
+    // GET /p/{slug} (a KV miss) and the uniqueness of slugs; only published projects have one.
+    uniqueIndex('projects_public_slug_key').on(t.publicSlug).where(sql`${t.publicSlug} is not null`),
+    check('projects_publication_check', sql`(${t.publicSlug} is null) = (${t.publishedAt} is null)`),
+  ],
+);
+
+/** The source of `projects.public_version`: one sequence, so versions compare across projects. */
+export const projectPublicVersions = pgSequence('projects_public_version_seq');
+
+/**
+ * Files of a project (PUT /v1/projects/{id}/assets/{name}), one row per name: the metadata in
+ * Postgres, the bytes in R2 under `object_key` (src/projects/assets.ts). A key is made per upload
+ * and never reused, so an object never changes under its key. Its own table: a project has many.
+ * Deletion: ON DELETE CASCADE with the project; the app deletes the objects after the commit and
+ * the scheduled sweep removes what that missed (src/projects/maintenance.ts).
+ */
+export const projectAssets = pgTable(
+  'project_assets',
+  {
+    id: id(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    objectKey: text('object_key').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    // Lower-case hex SHA-256 of the bytes: the asset's ETag.
+    sha256: text('sha256').notNull(),
+    uploadedAt: timestamptz('uploaded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // Upsert by (project, name), and a project's assets in name order for its public page.
+    uniqueIndex('project_assets_project_id_name_key').on(t.projectId, t.name),
+    // The orphan sweep walks R2 keys and this index side by side.
+    uniqueIndex('project_assets_object_key_key').on(t.objectKey),
+    check('project_assets_size_check', sql`${t.sizeBytes} > 0`),
+    check('project_assets_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -31,7 +31,8 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestContext);
-  app.use(secureHeaders());
+  // A header a route sets itself wins (the public files of src/projects/ allow cross-origin use).
+  app.use(secureHeaders({ overwrite: false }));
   app.use((c, next) =>
     cors({
       origin: httpConfig(c.env).corsOrigins,

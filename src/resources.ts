@@ -1,8 +1,17 @@
 // The API's resources, one line each. Each is a folder under src/ holding everything specific to
 // it: routes, statements, schemas, tests, and the checks the tooling runs on it (explain.ts for
 // db:explain, proof.ts for the bench and the reliability suite). src/app.ts mounts them, so the
-// typed client (AppType) sees their routes; the tooling finds their files by `folder`.
+// typed client (AppType) sees their routes; the tooling finds their files by `folder`. A resource
+// with work of its own for the Cron Trigger names it as `scheduled` (src/scheduled.ts runs it).
 // `npm run new:resource` adds a line here; `npm run init -- --without-example` removes one.
+import type { Database } from '../db/client.ts';
+import type { Bindings } from './config.ts';
+import { projectMaintenance } from './projects/maintenance.ts';
 import { projectRoutes } from './projects/routes.ts';
 
-export const resources = [{ folder: 'projects', routes: projectRoutes }] as const;
+/** A resource's scheduled work: bounded, returning a report for the log line of the run. */
+export type ScheduledWork = (db: Database, env: Bindings) => Promise<Record<string, unknown>>;
+
+export const resources = [
+  { folder: 'projects', routes: projectRoutes, scheduled: projectMaintenance satisfies ScheduledWork },
+] as const;

@@ -1,5 +1,5 @@
-// ETags for optimistic concurrency: the row's `version`, as a strong entity tag, and the
-// If-Match header that sends it back.
+// ETags: for optimistic concurrency, the row's `version` as a strong entity tag and the If-Match
+// header that sends it back; for caching, If-None-Match.
 import { z } from '@hono/zod-openapi';
 
 export function etag(version: number): string {
@@ -34,4 +34,27 @@ export const ifMatchHeaders = z.object({
 /** The `ETag` response header, documented. */
 export const etagHeader = z.object({
   ETag: z.string().openapi({ description: 'The version, for If-Match.', example: '"1"' }),
+});
+
+/**
+ * Whether an If-None-Match header names `current` (or is `*`): the client's copy is current, so
+ * a GET answers 304. Weak comparison, as RFC 9110 §13.1.2 asks: `W/"1"` matches `"1"`.
+ */
+export function ifNoneMatchHits(header: string | undefined, current: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(current));
+}
+
+export const ifNoneMatchHeaders = z.object({
+  'if-none-match': z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      description: 'ETags of copies you hold: 304 when one is current.',
+      example: '"7"',
+    }),
 });

@@ -20,6 +20,11 @@ export const PROBLEMS = {
     title: 'Quota Exceeded',
     description: 'The owner already has as many of these as the quota allows; delete one first.',
   },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    description: 'The request conflicts with the current state, e.g. a slug another project holds.',
+  },
   'precondition-failed': {
     status: 412,
     title: 'Precondition Failed',
@@ -29,7 +34,13 @@ export const PROBLEMS = {
   'unsupported-media-type': {
     status: 415,
     title: 'Unsupported Media Type',
-    description: 'Content-Type is not application/json.',
+    description:
+      'Content-Type is not application/json (or, for an upload, not an accepted file type), or the body is not of that type.',
+  },
+  'range-not-satisfiable': {
+    status: 416,
+    title: 'Range Not Satisfiable',
+    description: 'The Range starts past the end of the file; Content-Range gives its size.',
   },
   'idempotency-key-reused': {
     status: 422,

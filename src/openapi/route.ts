@@ -1,8 +1,9 @@
 // How a route is declared. `authenticatedRoute` is `createRoute` plus what every authenticated
 // route needs, so a new route cannot forget any of it: the session security scheme and its 401,
 // the session check with the per-caller rate limit and its 429, the request's database and its
-// 503, and, when the route reads a body, the JSON gate with its 64 KiB cap (413, 415). Routes add
-// only their own responses.
+// 503, and, when the route reads a JSON body, the JSON gate with its 64 KiB cap (413, 415). Routes
+// add only their own responses; a route with a body of another type (a file upload) reads it
+// itself, under limitBody (the one 413).
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { requireSession } from '../auth/require-session.ts';
@@ -24,7 +25,7 @@ type Standard = ReturnType<
 >;
 
 export function authenticatedRoute<P extends string, R extends Declared & { path: P }>(route: R) {
-  const readsBody = route.request?.body !== undefined;
+  const readsBody = route.request?.body?.content['application/json'] !== undefined;
   const middleware: MiddlewareHandler<AppEnv>[] = readsBody
     ? [requireSession, jsonBody, database]
     : [requireSession, database];

@@ -1,4 +1,5 @@
-// Bad input of every kind is a 4xx problem, never a 500, and always a documented answer.
+// Bad input of every kind is a 4xx problem, never a 500, and always a documented answer: the
+// project routes, and the public pages and assets of published projects.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { timeBudget } from '../../test/budget.ts';
@@ -80,6 +81,71 @@ describe('fuzzed input never yields a 500', { timeout: timeBudget({ requests: FU
         const problem = (await response.clone().json()) as { detail: string };
         if (response.status === 404 && problem.detail.startsWith('No route')) return;
         await expectHandled(response, `${method} /v1/projects/{id}`, [400, 404]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
+
+describe('fuzzed input to the public pages and assets never yields a 500', {
+  timeout: timeBudget({ requests: 3 * FUZZ_RUNS + 10 }),
+}, () => {
+  const segment = fc.oneof(
+    fc.webSegment(),
+    hostileString.filter((value) => value.isWellFormed()).map(encodeURIComponent),
+    fc.constantFrom('%', '%zz', '%ff%fe', '%00', '..', '%2e%2e', 'a%2Fb', 'NULL', 'A'.repeat(300)),
+  );
+  const notFoundRoute = async (response: Response) =>
+    response.status === 404 && ((await response.clone().json()) as { detail: string }).detail.startsWith('No route');
+
+  it('GET /p/{slug} and /p/{slug}/assets/{name}, with hostile caching and range headers', async () => {
+    const slug = `fuzz-${crypto.randomUUID().slice(0, 8)}`;
+    const project = await createProject(caller, 'fuzz page');
+    await call(`/v1/projects/${project.id}/publication`, {
+      method: 'PUT',
+      headers: { ...(await sessionHeaders(caller.sub, caller.organization)), 'content-type': 'application/json' },
+      body: JSON.stringify({ slug }),
+    });
+    const path = fc.oneof(
+      segment.map((value) => ({ operation: 'GET /p/{slug}', path: `/p/${value}` })),
+      fc.tuple(fc.constantFrom(slug, 'x'), segment, fc.option(segment, { nil: undefined })).map(([page, name, v]) => ({
+        operation: 'GET /p/{slug}/assets/{name}',
+        path: `/p/${page}/assets/${name}${v === undefined ? '' : `?v=${v}`}`,
+      })),
+    );
+    const headers = fc.record(
+      { 'if-none-match': headerValue, range: headerValue, 'if-range': headerValue },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(path, headers, async (request, extra) => {
+        fc.pre(request.path.length < 2_000);
+        const response = await call(request.path, { headers: extra });
+        if (await notFoundRoute(response)) return;
+        await expectHandled(response, request.operation, [200, 206, 304, 400, 404, 416]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('PUT /v1/projects/{id}/assets/{name}: names, content types and bodies', async () => {
+    const auth = await sessionHeaders(caller.sub, caller.organization);
+    const project = await createProject(caller, 'fuzz assets');
+    // Bodies start with a byte no accepted format starts with: nothing is ever stored.
+    const body = fc.uint8Array({ maxLength: 2_000 }).map((bytes) => new Uint8Array([0, ...bytes]));
+    const type = fc.oneof(
+      fc.constantFrom('image/png', 'image/jpeg', 'image/webp', 'application/pdf', 'text/html', 'image/svg+xml', ''),
+      headerValue,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, type, body, async (name, contentType, bytes) => {
+        const response = await call(`/v1/projects/${project.id}/assets/${name}`, {
+          method: 'PUT',
+          headers: { ...auth, 'content-type': contentType },
+          body: bytes,
+        });
+        if (await notFoundRoute(response)) return;
+        await expectHandled(response, 'PUT /v1/projects/{id}/assets/{name}', [400, 413, 415]);
       }),
       { numRuns: FUZZ_RUNS },
     );

@@ -1,6 +1,8 @@
 // /v1/projects: the example resource. Owned by the session's active organization, else by the
 // caller personally. Each request is at most one database round trip; the mechanics (owner
 // scoping, idempotent create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
+// A project can be published as a public page with files (publication-routes.ts, asset-routes.ts):
+// the edge half of the example, KV and R2 in front of Postgres.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
 import { quotaConfig } from '../config.ts';
@@ -12,6 +14,10 @@ import { ApiError, notFound } from '../lib/problem.ts';
 import { problemResponses } from '../openapi/problems.ts';
 import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
+import { assetRoutes } from './asset-routes.ts';
+import { deleteObjects } from './assets.ts';
+import { afterResponse, recordChange, recordUnpublished } from './public-page.ts';
+import { publicationRoutes } from './publication-routes.ts';
 import { deleteProject, findProject, insertProject, listProjects, PROJECTS, updateProject } from './queries.ts';
 import {
   createProjectBody,
@@ -92,7 +98,7 @@ const deleteProjectRoute = authenticatedRoute({
   path: '/v1/projects/{id}',
   tags,
   summary: 'Delete a project',
-  description: 'Organization projects need the `org:admin` role.',
+  description: 'With its public page and files. Organization projects need the `org:admin` role.',
   request: { params: projectIdParams },
   responses: {
     204: { description: 'Deleted.' },
@@ -161,15 +167,27 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
         'The project changed since you read it; GET it again and reapply your change.',
       );
     }
+    const { publicSlug, publicVersion } = outcome.row;
+    if (publicSlug) {
+      afterResponse(c, 'project change to KV', () => recordChange(c.env.PROJECT_PAGES, publicSlug, publicVersion));
+    }
     return c.json(toProject(outcome.row), 200, { ETag: etag(outcome.row.version) });
   })
   .openapi(deleteProjectRoute, async (c) => {
     const { caller, db } = c.var;
     const { id } = c.req.valid('param');
     const owner = await requireDeleteRights(db, PROJECTS, caller, id);
-    if (!(await deleteProject(db, owner, id))) throw noSuchProject();
+    const deleted = await deleteProject(db, owner, id);
+    if (!deleted) throw noSuchProject();
+    afterResponse(c, 'project deletion from KV and R2', async () => {
+      const { published, objectKeys } = deleted;
+      if (published) await recordUnpublished(c.env.PROJECT_PAGES, published.slug, published.version);
+      await deleteObjects(c.env.PROJECT_ASSETS, objectKeys);
+    });
     return c.body(null, 204);
-  });
+  })
+  .route('/', publicationRoutes)
+  .route('/', assetRoutes);
 
 function toProject(row: { id: string; name: string; description: string | null; createdAt: Date; updatedAt: Date }) {
   return {
