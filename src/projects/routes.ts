@@ -1,6 +1,6 @@
-// /v1/projects: the example resource. Owned by the session's active organization, else by the
-// caller personally. Each request is at most one database round trip; the mechanics (owner
-// scoping, idempotent create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
+// /v1/projects: owned by the session's active organization, else by the caller personally.
+// Each request is at most one database round trip; the mechanics (owner scoping, idempotent
+// create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
 import { pageQuery, toPage } from '../lib/cursor.ts';
@@ -106,7 +106,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
     const key = c.req.valid('header')['idempotency-key'];
     const owner = ownerFor(caller, PROJECTS);
     const createdAt = new Date();
-    const project: Project = {
+    const created: Project = {
       id: uuidv7(),
       name: body.name,
       description: body.description ?? null,
@@ -118,17 +118,17 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
           'POST /v1/projects',
           caller.userId,
           key,
-          { owner, values: { name: project.name, description: project.description } },
-          JSON.stringify(project),
+          { owner, values: { name: created.name, description: created.description } },
+          JSON.stringify(created),
         )
       : null;
     const outcome = await insertProject(db, {
       owner,
       placeholderOwnerId: uuidv7(),
-      values: { id: project.id, name: project.name, description: project.description, createdAt, updatedAt: createdAt },
+      values: { id: created.id, name: created.name, description: created.description, createdAt, updatedAt: createdAt },
       idempotency,
     });
-    if (outcome.kind === 'created') return c.json(project, 201, createdHeaders(project.id));
+    if (outcome.kind === 'created') return c.json(created, 201, createdHeaders(created.id));
     if (outcome.requestHash !== idempotency?.requestHash) {
       throw new ApiError(
         'idempotency-key-reused',
