@@ -8,7 +8,14 @@ import { parseCommandLine, usageError } from './lib/cli.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { resourceFiles } from './new-resource/files.ts';
 import { collision, GenerationError, writeResource } from './new-resource/generate.ts';
-import { nameFormProblem, OWNERS, type Owner, resourceNames, singularOf } from './new-resource/names.ts';
+import {
+  nameFormProblem,
+  OWNERS,
+  type Owner,
+  reservedNameProblem,
+  resourceNames,
+  singularOf,
+} from './new-resource/names.ts';
 
 const NAME = 'new:resource';
 const { values, positionals } = parseCommandLine({
@@ -36,7 +43,7 @@ const [name] = positionals;
 if (name === undefined || positionals.length > 1) usageError(NAME, 'name exactly one resource, e.g. widgets');
 const owner = values.owner as Owner;
 if (!OWNERS.includes(owner)) usageError(NAME, `--owner must be one of ${OWNERS.join(', ')}, not "${values.owner}"`);
-const nameProblem = nameFormProblem(name);
+const nameProblem = nameFormProblem(name) ?? reservedNameProblem(name);
 if (nameProblem) usageError(NAME, nameProblem);
 const singular = values.singular ?? singularOf(name);
 if (singular === undefined) usageError(NAME, `cannot tell the singular of "${name}": name it with --singular`);

@@ -1,7 +1,7 @@
 // A throwaway copy of the checkout for tests of the scripts that rewrite it (`npm run init`,
 // `npm run new:resource`): the files git would commit, as they are now (uncommitted changes
 // included), committed in a fresh repository, with node_modules linked.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,4 +44,32 @@ export function copyCheckout(prefix: string): CheckoutCopy {
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'copy of the checkout');
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node scripts/<script> ...args` in the copy at `root`, as `npm run` would. */
+export function runScript(root: string, script: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join('scripts', script), ...args],
+      { cwd: root, env: { ...process.env, ...GIT_IDENTITY }, timeout: 300_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** drizzle-kit's answer to `generate` in the copy: what `npm run db:generate` would print. */
+export function drizzleKitGenerate(root: string): string {
+  const run = spawnSync(path.join(root, 'node_modules', '.bin', 'drizzle-kit'), ['generate'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return `${run.stdout}${run.stderr}`;
 }

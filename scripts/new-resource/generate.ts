@@ -6,20 +6,8 @@ import path from 'node:path';
 import { readJournal } from '../lib/migration-files.ts';
 import { addToRegistry, registryEntries } from '../lib/resource-registry.ts';
 import { formatFiles } from './format.ts';
-import { RESERVED_IDENTIFIERS, RESERVED_NAMES, type ResourceNames } from './names.ts';
+import { RESERVED_IDENTIFIERS, type ResourceNames } from './names.ts';
 import { downSql, tableTs } from './templates/table.ts';
-
-/** PostgreSQL's reserved key words: a table of that name needs quotes in every query. */
-const SQL_RESERVED = new Set(
-  (
-    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
-    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable ' +
-    'desc distinct do else end except false fetch for foreign from grant group having in initially intersect ' +
-    'into lateral leading limit localtime localtimestamp not null offset on only or order placing primary ' +
-    'references returning select session_user some symmetric system_user table then to trailing true union ' +
-    'unique user using variadic when where window with'
-  ).split(' '),
-);
 
 /** Top-level names a module declares or imports (formatted code: they start at column 0). */
 function moduleScope(code: string): string[] {
@@ -45,11 +33,9 @@ function moduleScope(code: string): string[] {
   return [...declared, ...imported];
 }
 
-/** Why the checkout cannot take a resource of these names, or undefined. */
+/** Why the checkout cannot take a resource of these names, or undefined (see also `reservedNameProblem`). */
 export function collision(root: string, n: ResourceNames, files: Record<string, string>): string | undefined {
   const name = n.plural;
-  if (RESERVED_NAMES.has(name)) return `"${name}" is taken by the API itself (a core route, table or folder of src/)`;
-  if (SQL_RESERVED.has(name)) return `"${name}" is a reserved word of PostgreSQL`;
   if (existsSync(path.join(root, 'src', name))) return `src/${name}/ already exists`;
   const registry = readFileSync(path.join(root, 'src', 'resources.ts'), 'utf8');
   if (registryEntries(registry).some((entry) => entry.folder === name)) {

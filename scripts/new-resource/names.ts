@@ -132,3 +132,22 @@ export const RESERVED_NAMES = new Set([
   'middleware',
   'v1',
 ]);
+
+/** PostgreSQL's reserved key words: a table of that name needs quotes in every query. */
+export const SQL_RESERVED = new Set(
+  (
+    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
+    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable ' +
+    'desc distinct do else end except false fetch for foreign from grant group having in initially intersect ' +
+    'into lateral leading limit localtime localtimestamp not null offset on only or order placing primary ' +
+    'references returning select session_user some symmetric system_user table then to trailing true union ' +
+    'unique user using variadic when where window with'
+  ).split(' '),
+);
+
+/** Why `name` is not free for a resource whatever the checkout holds, or undefined. */
+export function reservedNameProblem(name: string): string | undefined {
+  if (RESERVED_NAMES.has(name)) return `"${name}" is taken by the API itself (a core route, table or folder of src/)`;
+  if (SQL_RESERVED.has(name)) return `"${name}" is a reserved word of PostgreSQL`;
+  return undefined;
+}
