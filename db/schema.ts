@@ -96,7 +96,7 @@ export const users = pgTable(
   ],
 );
 
-/** Organizations synced from Clerk. Owners of organization projects; parents of memberships. */
+/** Organizations synced from Clerk. Owners of organization-owned resources; parents of memberships. */
 export const organizations = pgTable(
   'organizations',
   {
@@ -265,6 +265,7 @@ export function ownedResourceIndexes(
   ];
 }
 
+// example:start
 /**
  * The example resource: projects owned by an organization (created with an active organization
  * in the session) or by a user personally. `npm run init -- --without-example` removes it, with
@@ -292,3 +293,4 @@ export const projects = pgTable(
       .where(sql`${t.idempotencyKeyHash} is not null`),
   ],
 );
+// example:end

@@ -3,7 +3,7 @@
 // and ownedResourceIndexes), the migration drizzle-kit generates for it with its rollback, the
 // folder src/<name>/ (routes, statements, zod contract, tests on both drivers, db:explain paths)
 // and its line in src/resources.ts. The files come from the templates in scripts/new-resource/,
-// never from src/projects/, so it works as well after `npm run init -- --without-example`.
+// never from the example's folder, so it works as well after `npm run init -- --without-example`.
 import { parseCommandLine, usageError } from './lib/cli.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { resourceFiles } from './new-resource/files.ts';

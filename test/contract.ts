@@ -33,7 +33,7 @@ export function openApiDocument(): Promise<Document> {
 }
 
 /**
- * Asserts that `response` is documented for `operation` (e.g. `'POST /v1/projects'`, with the
+ * Asserts that `response` is documented for `operation` (e.g. `'GET /v1/widgets/{id}'`, with the
  * path as written in the document) and returns its parsed body.
  */
 export async function documented<T = unknown>(response: Response, operation: string): Promise<T> {

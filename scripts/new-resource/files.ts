@@ -1,6 +1,6 @@
-// The files of a new resource's folder, src/<name>/, rendered from the templates. Rendered for
-// `projects` (owned by both), they are the example's files: scripts/new-resource/new-resource.test.ts
-// compares them, so the templates follow every change of the example.
+// The files of a new resource's folder, src/<name>/, rendered from the templates. The templates
+// follow the example resource: while a clone has it, example.test.ts checks that they render its
+// files byte for byte.
 import type { ResourceNames } from './names.ts';
 import { explainTs } from './templates/explain.ts';
 import { fuzzTestTs } from './templates/fuzz-test.ts';

@@ -1,5 +1,5 @@
 // Generated code leaves as `npm run format` would write it: Biome's formatter and safe fixes
-// (import order included), with the project's biome.json.
+// (import order included), with the checkout's biome.json.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
