@@ -40,7 +40,8 @@ export function createApp() {
   );
 
   const routes = app.route('/', healthRoutes).route('/', clerkWebhookRoutes).route('/', meRoutes);
-  for (const resource of resources) app.route('/', resource.routes);
+  // Destructured: an API with no resource yet has `resources: readonly []`, whose elements are `never`.
+  for (const { routes: resourceRoutes } of resources) app.route('/', resourceRoutes);
   // Last: documents every route mounted above.
   app.route('/', apiDocsRoutes(app));
 

@@ -3,7 +3,8 @@
 // a migration history that never created the example's tables (drizzle-kit sees no schema change,
 // db:lint passes, the migrations apply), a checkout where "project" only means something else,
 // and one where `npm run new:resource` still works. That the result passes `npm run check` and
-// `npm test` is shown by .ci/run, which runs them in such a copy.
+// `npm test` is shown by .ci/run, which runs them in such a copy. The names are unlikely ones, so
+// the tests pass as well in a clone that init already renamed or that has resources of its own.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +12,9 @@ import { timeBudget } from '../../test/budget.ts';
 import { type CheckoutCopy, copyCheckout, drizzleKitGenerate, git, runScript } from '../lib/checkout-copy.ts';
 import { applyMigrations } from '../lib/migrations.ts';
 import { withPgClient } from '../lib/pg-client.ts';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 import { createScratchDatabase } from '../lib/scratch-database.ts';
+import { EXAMPLE } from './without-example.ts';
 
 /**
  * Where "project" may still appear once the example is gone, each with what it means there. A
@@ -106,24 +109,26 @@ describe('npm run init', { timeout: timeBudget({ processes: 4 }) }, () => {
 
   it('renames the Workers, the package and the API, changing nothing else; a second run changes nothing', async () => {
     const wrangler = read('wrangler.toml');
-    const result = await init('--name', 'acme-api');
+    const result = await init('--name', 'init-test-api');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('wrangler.toml: Worker names acme-api, acme-api-staging, acme-api-production');
+    expect(result.stdout).toContain(
+      'wrangler.toml: Worker names init-test-api, init-test-api-staging, init-test-api-production',
+    );
     for (const secret of ['CLERK_JWT_KEY', 'CLERK_SECRET_KEY', 'CLERK_WEBHOOK_SIGNING_SECRET', 'NEON_API_KEY']) {
       expect(result.stdout).toContain(secret);
     }
 
     expect(read('wrangler.toml')).toBe(
       wrangler
-        .replace(/^name = ".*"$/m, 'name = "acme-api"')
-        .replace(/^(\[env\.staging\]\n)name = ".*"$/m, '$1name = "acme-api-staging"')
-        .replace(/^(\[env\.production\]\n)name = ".*"$/m, '$1name = "acme-api-production"'),
+        .replace(/^name = ".*"$/m, 'name = "init-test-api"')
+        .replace(/^(\[env\.staging\]\n)name = ".*"$/m, '$1name = "init-test-api-staging"')
+        .replace(/^(\[env\.production\]\n)name = ".*"$/m, '$1name = "init-test-api-production"'),
     );
-    expect(JSON.parse(read('package.json')).name).toBe('acme-api');
+    expect(JSON.parse(read('package.json')).name).toBe('init-test-api');
     const lock = JSON.parse(read('package-lock.json'));
-    expect([lock.name, lock.packages[''].name]).toEqual(['acme-api', 'acme-api']);
-    expect(read('src/openapi/info.ts')).toContain("export const API_TITLE = 'Acme API';");
+    expect([lock.name, lock.packages[''].name]).toEqual(['init-test-api', 'init-test-api']);
+    expect(read('src/openapi/info.ts')).toContain("export const API_TITLE = 'Init Test API';");
     // Lines added and removed per file: the names, and nothing else.
     expect(git(copy.root, 'diff', '--numstat').trim().replaceAll('\t', ' ').split('\n')).toEqual([
       '2 2 package-lock.json',
@@ -133,60 +138,64 @@ describe('npm run init', { timeout: timeBudget({ processes: 4 }) }, () => {
     ]);
 
     commit();
-    const again = await init('--name', 'acme-api');
-    expect(again.stdout).toMatch(/^init: nothing to change: this clone is already acme-api\.\n/);
+    const again = await init('--name', 'init-test-api');
+    expect(again.stdout).toMatch(/^init: nothing to change: this clone is already init-test-api\.\n/);
     expect(changed()).toBe('');
   });
 
-  it('--without-example leaves a history that never had the example, and nothing that mentions it', async () => {
-    const result = await init('--name', 'acme-api', '--without-example');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('src/projects/: removed');
-    expect(result.stdout).toContain('migrations/0001_projects.sql: removed');
+  // What removing the example does to the template; a clone that removed it has nothing to show.
+  it.runIf(existsSync(path.join(PROJECT_ROOT, 'src', EXAMPLE.folder)))(
+    '--without-example leaves a history that never had the example, and nothing that mentions it',
+    async () => {
+      const journal = () =>
+        (JSON.parse(read('migrations/meta/_journal.json')).entries as { tag: string }[]).map((entry) => entry.tag);
+      // The history without the example's migrations, numbered from 0000 again.
+      const history = journal()
+        .filter((tag) => !EXAMPLE.isMigration(tag))
+        .map((tag, index) => `${String(index).padStart(4, '0')}${tag.slice(4)}`);
+      expect(history.length).toBeLessThan(journal().length);
 
-    expect(read('src/resources.ts')).toContain('export const resources = [] as const;');
-    expect(read('db/schema.ts')).not.toMatch(/pgTable\(\s*'projects'/);
-    expect(
-      JSON.parse(read('migrations/meta/_journal.json')).entries.map((entry: { tag: string }) => entry.tag),
-    ).toEqual(['0000_init', '0001_planner_costs', '0002_idempotency_keys']);
-    expect(drizzleKitGenerate(copy.root)).toContain('No schema changes');
-    expect(exampleMentions(copy.root)).toEqual([]);
+      const result = await init('--name', 'init-test-api', '--without-example');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('src/projects/: removed');
+      expect(result.stdout).toContain('migrations/0001_projects.sql: removed');
+      expect(read('src/resources.ts')).not.toContain("folder: 'projects'");
+      expect(read('db/schema.ts')).not.toMatch(/pgTable\(\s*'projects'/);
+      expect(journal()).toEqual(history);
+      expect(drizzleKitGenerate(copy.root)).toContain('No schema changes');
+      expect(exampleMentions(copy.root)).toEqual([]);
 
-    const lint = await runScript(copy.root, 'db-lint.ts', []);
-    expect(lint.stdout).toContain('db:lint: ok');
-    const scratch = await createScratchDatabase(inject('databaseUrl'), 'init_history');
-    try {
-      const folder = path.join(copy.root, 'migrations');
-      expect(await applyMigrations(scratch.url, { folder })).toEqual([
-        '0000_init',
-        '0001_planner_costs',
-        '0002_idempotency_keys',
-      ]);
-      const tables = await withPgClient(scratch.url, (client) =>
-        client.query("select tablename from pg_tables where schemaname = 'public' order by 1"),
+      const lint = await runScript(copy.root, 'db-lint.ts', []);
+      expect(lint.stdout).toContain('db:lint: ok');
+      const scratch = await createScratchDatabase(inject('databaseUrl'), 'init_history');
+      try {
+        expect(await applyMigrations(scratch.url, { folder: path.join(copy.root, 'migrations') })).toEqual(history);
+        const tables = await withPgClient(scratch.url, async (client) => {
+          const { rows } = await client.query("select tablename from pg_tables where schemaname = 'public'");
+          return rows.map((row) => row.tablename as string);
+        });
+        expect(tables).toEqual(
+          expect.arrayContaining(['idempotency_keys', 'organizations', 'users', 'webhook_events']),
+        );
+        expect(tables).not.toContain('projects');
+      } finally {
+        await scratch.drop();
+      }
+
+      commit();
+      const again = await init('--name', 'init-test-api', '--without-example');
+      expect(again.stdout).toMatch(
+        /^init: nothing to change: this clone is already init-test-api, without the example\.\n/,
       );
-      expect(tables.rows.map((row) => row.tablename)).toEqual([
-        'idempotency_keys',
-        'organization_memberships',
-        'organizations',
-        'users',
-        'webhook_events',
-      ]);
-    } finally {
-      await scratch.drop();
-    }
+      expect(changed()).toBe('');
+    },
+  );
 
-    commit();
-    const again = await init('--name', 'acme-api', '--without-example');
-    expect(again.stdout).toMatch(/^init: nothing to change: this clone is already acme-api, without the example\.\n/);
-    expect(changed()).toBe('');
-  });
-
-  it('leaves a clone where new:resource adds the first resource', async () => {
-    const result = await runScript(copy.root, 'new-resource.ts', ['widgets']);
+  it('leaves a clone where new:resource adds a resource', async () => {
+    const result = await runScript(copy.root, 'new-resource.ts', ['zz_widgets']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('migrations/0003_widgets.sql');
-    expect(read('src/resources.ts')).toContain("{ folder: 'widgets', routes: widgetRoutes }");
+    expect(result.stdout).toMatch(/migrations\/\d{4}_zz_widgets\.sql/);
+    expect(read('src/resources.ts')).toContain("{ folder: 'zz_widgets', routes: zzWidgetRoutes }");
     expect(drizzleKitGenerate(copy.root)).toContain('No schema changes');
   });
 });

@@ -2,7 +2,8 @@
 // the names it refuses (one line, exit 2, nothing written), and what it writes: a migration that
 // db:lint accepts, that applies and rolls back, after which drizzle-kit sees no schema change.
 // That the generated code passes `npm run check` and its own tests is shown by .ci/run, which
-// generates resources in a copy and runs the whole suite there.
+// generates resources in a copy and runs the whole suite there. The names are unlikely ones
+// (zz_...), so the tests pass as well in a clone that has resources of its own.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -79,9 +80,9 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
     [['health'], '"health" is taken by the API itself'],
     [['people'], 'cannot tell the singular of "people": name it with --singular'],
     [['people', '--singular', 'Person'], '--singular "Person" is not a plural snake_case name'],
-    [['dates'], '"Date" (derived from "dates") is a JavaScript name'],
-    [['gadgets', '--owner', 'team'], '--owner must be one of user, organization, both, not "team"'],
-    [['gadgets', 'gizmos'], 'name exactly one resource, e.g. widgets'],
+    [['arrays'], '"Array" (derived from "arrays") is a JavaScript name'],
+    [['zz_gadgets', '--owner', 'team'], '--owner must be one of user, organization, both, not "team"'],
+    [['zz_gadgets', 'zz_gizmos'], 'name exactly one resource, e.g. widgets'],
   ])('refuses %j in one line, exit 2, writing nothing', async (args, message) => {
     const result = await run(...args);
     const [line, hint, rest] = result.stderr.split('\n');
@@ -93,11 +94,11 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
 
   it('refuses a name whose path another route serves, naming the file', async () => {
     const other = path.join(copy.root, 'src', 'health', 'legacy.ts');
-    writeFileSync(other, "export const legacy = { path: '/v1/gizmos/{id}' };\n");
+    writeFileSync(other, "export const legacy = { path: '/v1/zz_gizmos/{id}' };\n");
     try {
-      const result = await run('gizmos');
+      const result = await run('zz_gizmos');
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^new:resource: src\/health\/legacy\.ts already serves \/v1\/gizmos\n/);
+      expect(result.stderr).toMatch(/^new:resource: src\/health\/legacy\.ts already serves \/v1\/zz_gizmos\n/);
     } finally {
       rmSync(other);
     }
@@ -105,10 +106,10 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
   });
 
   it('writes a resource whose migration lints, applies and rolls back, and leaves no schema change behind', async () => {
-    const result = await run('gadgets');
+    const result = await run('zz_gadgets');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const tag = /migrations\/(\d{4}_gadgets)\.sql/.exec(result.stdout)?.[1];
+    const tag = /migrations\/(\d{4}_zz_gadgets)\.sql/.exec(result.stdout)?.[1];
     expect(tag).toBeDefined();
     for (const file of [
       'routes.ts',
@@ -119,13 +120,13 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
       'fuzz.test.ts',
       'explain.ts',
     ]) {
-      expect(existsSync(path.join(copy.root, 'src', 'gadgets', file)), file).toBe(true);
+      expect(existsSync(path.join(copy.root, 'src', 'zz_gadgets', file)), file).toBe(true);
     }
     expect(readFileSync(path.join(copy.root, 'src', 'resources.ts'), 'utf8')).toContain(
-      "{ folder: 'gadgets', routes: gadgetRoutes }",
+      "{ folder: 'zz_gadgets', routes: zzGadgetRoutes }",
     );
     expect(readFileSync(path.join(copy.root, 'db', 'schema.ts'), 'utf8')).toContain(
-      "export const gadgets = pgTable(\n  'gadgets',\n  {\n    ...ownedResourceColumns('both'),",
+      "export const zzGadgets = pgTable(\n  'zz_gadgets',\n  {\n    ...ownedResourceColumns('both'),",
     );
 
     const lint = await runScript(copy.root, 'db-lint.ts', []);
@@ -134,37 +135,37 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
 
     expect(drizzleKitGenerate(copy.root)).toContain('No schema changes');
 
-    const again = await run('gadgets');
+    const again = await run('zz_gadgets');
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^new:resource: src\/gadgets\/ already exists\n/);
+    expect(again.stderr).toMatch(/^new:resource: src\/zz_gadgets\/ already exists\n/);
 
     const scratch = await createScratchDatabase(inject('databaseUrl'), 'new_resource');
     try {
       const folder = path.join(copy.root, 'migrations');
       expect((await applyMigrations(scratch.url, { folder })).at(-1)).toBe(tag);
       await rollbackLastMigration(scratch.url, tag!, { folder });
-      expect(await tableExists(scratch.url, 'gadgets')).toBe(false);
+      expect(await tableExists(scratch.url, 'zz_gadgets')).toBe(false);
       expect(await applyMigrations(scratch.url, { folder })).toEqual([tag]);
-      expect(await tableExists(scratch.url, 'gadgets')).toBe(true);
+      expect(await tableExists(scratch.url, 'zz_gadgets')).toBe(true);
     } finally {
       await scratch.drop();
     }
   });
 
   it('makes user- and organization-owned tables with one NOT NULL owner column', async () => {
-    expect((await run('notes', '--owner', 'user')).code).toBe(0);
-    expect((await run('invoices', '--owner', 'organization')).code).toBe(0);
+    expect((await run('zz_notes', '--owner', 'user')).code).toBe(0);
+    expect((await run('zz_invoices', '--owner', 'organization')).code).toBe(0);
     const migration = (name: string) => {
       const file = git(copy.root, 'ls-files', '--others', 'migrations')
         .split('\n')
         .find((f) => f.endsWith(`_${name}.sql`))!;
       return readFileSync(path.join(copy.root, file), 'utf8');
     };
-    expect(migration('notes')).toContain('"user_id" uuid NOT NULL');
-    expect(migration('notes')).not.toContain('organization_id');
-    expect(migration('invoices')).toContain('"organization_id" uuid NOT NULL');
-    expect(migration('invoices')).not.toContain('user_id');
-    expect(readFileSync(path.join(copy.root, 'src', 'invoices', 'queries.ts'), 'utf8')).toContain(
+    expect(migration('zz_notes')).toContain('"user_id" uuid NOT NULL');
+    expect(migration('zz_notes')).not.toContain('organization_id');
+    expect(migration('zz_invoices')).toContain('"organization_id" uuid NOT NULL');
+    expect(migration('zz_invoices')).not.toContain('user_id');
+    expect(readFileSync(path.join(copy.root, 'src', 'zz_invoices', 'queries.ts'), 'utf8')).toContain(
       "ownedBy: 'organization'",
     );
   });
@@ -177,13 +178,13 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () =
       schemaFile,
       `${readFileSync(schemaFile, 'utf8')}\nexport const extras = pgTable('extras', { id: uuid('id').primaryKey() });\n`,
     );
-    const result = await run('gizmos');
+    const result = await run('zz_gizmos');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'new:resource: db/schema.ts has changes that no migration holds yet (CREATE TABLE "extras" (): run `npm run db:generate -- --name <name>` for them first\n',
     );
     expect(changed()).toBe('M db/schema.ts');
-    expect(readFileSync(schemaFile, 'utf8')).not.toContain('gizmos');
+    expect(readFileSync(schemaFile, 'utf8')).not.toContain('zz_gizmos');
   });
 });
 
