@@ -68,8 +68,8 @@ function exampleMentions(root: string): string[] {
     .flatMap((file) => mentionsIn(file, readFileSync(path.join(root, file), 'utf8')));
 }
 
-// Each test runs the script once or twice (new:resource: Biome and drizzle-kit), on 2 cores.
-describe('npm run init', { timeout: timeBudget({ processes: 4 }) }, () => {
+// A test runs up to 8 processes (init, new:resource, Biome, drizzle-kit, db:lint, squawk), on 2 cores.
+describe('npm run init', { timeout: timeBudget({ processes: 8 }) }, () => {
   let copy: CheckoutCopy;
   beforeAll(() => {
     copy = copyCheckout('init');

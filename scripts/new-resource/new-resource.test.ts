@@ -60,8 +60,8 @@ describe('resource names', () => {
   );
 });
 
-// Each test runs the script once or twice (Biome, drizzle-kit), on a 2-core machine.
-describe('npm run new:resource', { timeout: timeBudget({ processes: 4 }) }, () => {
+// A test runs up to 8 processes (the script, Biome, drizzle-kit, db:lint, squawk), on 2 cores.
+describe('npm run new:resource', { timeout: timeBudget({ processes: 8 }) }, () => {
   let copy: CheckoutCopy;
   beforeAll(() => {
     copy = copyCheckout('new-resource');
