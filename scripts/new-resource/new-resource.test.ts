@@ -12,6 +12,8 @@ import { type CheckoutCopy, copyCheckout, drizzleKitGenerate, git, runScript } f
 import { applyMigrations, rollbackLastMigration } from '../lib/migrations.ts';
 import { withPgClient } from '../lib/pg-client.ts';
 import { createScratchDatabase } from '../lib/scratch-database.ts';
+import { resourceFiles } from './files.ts';
+import { collision } from './generate.ts';
 import { MAX_NAME_LENGTH, nameFormProblem, resourceNames, singularOf } from './names.ts';
 
 describe('resource names', () => {
@@ -101,6 +103,42 @@ describe('npm run new:resource', { timeout: timeBudget({ processes: 8 }) }, () =
       expect(result.stderr).toMatch(/^new:resource: src\/health\/legacy\.ts already serves \/v1\/zz_gizmos\n/);
     } finally {
       rmSync(other);
+    }
+    expect(changed()).toBe('');
+  });
+
+  it.each([
+    [
+      'src/resources.ts',
+      (text: string) => text.replace('] as const;', "  { folder: 'zz_olds', routes: x },\n] as const;"),
+      'src/resources.ts already registers "zz_olds"',
+    ],
+    [
+      'db/schema.ts',
+      (text: string) => `${text}\nexport const legacy = pgTable('zz_olds', {});\n`,
+      'db/schema.ts already has a table "zz_olds"',
+    ],
+    ['db/schema.ts', (text: string) => `${text}\nexport const zzOlds = 1;\n`, 'db/schema.ts already declares "zzOlds"'],
+    [
+      'migrations/meta/_journal.json',
+      (text: string, root: string) => {
+        const last = (JSON.parse(text) as { entries: { idx: number }[] }).entries.at(-1)!.idx;
+        const file = path.join(root, 'migrations', 'meta', `${String(last).padStart(4, '0')}_snapshot.json`);
+        const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+        snapshot.tables['public.zz_olds'] = {};
+        writeFileSync(file, JSON.stringify(snapshot));
+        return text;
+      },
+      'the migrations already create a table "zz_olds"',
+    ],
+  ] as const)('refuses a name %s already holds', (file, change, message) => {
+    const target = path.join(copy.root, file);
+    writeFileSync(target, change(readFileSync(target, 'utf8'), copy.root));
+    try {
+      const names = resourceNames('zz_olds', 'zz_old', 'both');
+      expect(collision(copy.root, names, resourceFiles(names))).toBe(message);
+    } finally {
+      git(copy.root, 'checkout', '--', '.');
     }
     expect(changed()).toBe('');
   });
