@@ -97,7 +97,7 @@ export const users = pgTable(
   ],
 );
 
-/** Organizations synced from Clerk. Owners of organization projects; parents of memberships. */
+/** Organizations synced from Clerk. Owners of organization-owned resources; parents of memberships. */
 export const organizations = pgTable(
   'organizations',
   {
@@ -272,6 +272,7 @@ export function ownedResourceIndexes(
   ];
 }
 
+// example:start
 /**
  * The example resource: projects owned by an organization (created with an active organization
  * in the session) or by a user personally. `npm run init -- --without-example` removes it, with
@@ -349,3 +350,4 @@ export const projectAssets = pgTable(
     check('project_assets_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
 );
+// example:end

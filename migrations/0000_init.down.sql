@@ -1,5 +1,5 @@
 -- Rollback of 0000_init (`npm run db:rollback -- 0000_init`). Deletes every synced row and the
--- webhook ledger; roll back 0001_projects first.
+-- webhook ledger; roll back every later migration first.
 DROP TABLE "organization_memberships";
 DROP TABLE "organizations";
 DROP TABLE "users";

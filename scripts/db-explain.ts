@@ -1,6 +1,6 @@
 // `npm run db:explain [-- --scale 0.1]`: starts a throwaway PostgreSQL, applies the migrations,
 // seeds a realistic volume (scale 1: 100k users, 10k organizations, 150k memberships, 500k ledger
-// rows, plus each resource's own rows, e.g. 200k projects), runs every critical path of the app
+// rows, plus 200k rows of each resource), runs every critical path of the app
 // (scripts/db-explain/queries.ts and each resource's explain.ts) under EXPLAIN (ANALYZE, BUFFERS),
 // and fails if a plan reads a whole large table, sorts what an index should deliver in order, or
 // does not use the index the path was designed for. Prints a table of the plans.

@@ -90,7 +90,7 @@ function describeErrors(errors: ErrorObject[]): string {
 }
 
 /**
- * Asserts that `response` is documented for `operation` (e.g. `'POST /v1/projects'`, with the
+ * Asserts that `response` is documented for `operation` (e.g. `'GET /v1/widgets/{id}'`, with the
  * path as written in the document) and returns its parsed body.
  */
 export async function documented<T = unknown>(response: Response, operation: string): Promise<T> {

@@ -19,7 +19,7 @@ export interface ExplainOutput {
 }
 
 export interface PlanSummary {
-  /** The nodes that touch tables, in plan order, e.g. `Limit`, `Index Scan on projects`. */
+  /** The nodes that touch tables, in plan order, e.g. `Limit`, `Index Scan on users`. */
   nodes: string[];
   indexes: string[];
   rows: number;

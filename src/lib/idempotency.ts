@@ -45,7 +45,7 @@ export interface IdempotencyClaim {
 }
 
 /**
- * The claim for `key` sent by `clerkUserId` to `operation` (e.g. `POST /v1/projects`), for a
+ * The claim for `key` sent by `clerkUserId` to `operation` (e.g. `POST /v1/widgets`), for a
  * request that stores `values` for `owner`.
  */
 export async function idempotencyClaim(

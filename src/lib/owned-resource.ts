@@ -1,5 +1,5 @@
 // The statements of a resource owned by a user or an organization: the shared mechanics every
-// resource calls (src/projects/ is the example), never SQL copied per resource. Each function is
+// resource calls (`npm run new:resource` writes one), never SQL copied per resource. Each function is
 // ONE statement, so one round trip and atomic on both drivers:
 // - the owner is resolved from the session's Clerk id inside the statement (src/clerk/owners.ts),
 //   so a row outside the caller's organization, or another user's, is simply not found (404);
@@ -32,7 +32,7 @@ export type OwnedTable = PgTable & {
 export interface OwnedResource<T extends OwnedTable = OwnedTable> {
   table: T;
   ownedBy: OwnedBy;
-  /** For problem details: "No such project." */
+  /** For problem details: "No such widget." */
   singular: string;
 }
 

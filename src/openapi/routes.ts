@@ -4,6 +4,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../types.ts';
 import { clerkWebhookOperation } from './clerk-webhook.ts';
+import { API_INFO } from './info.ts';
 
 const openApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
 type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
@@ -77,17 +78,7 @@ export function apiDocsRoutes(app: OpenAPIHono<AppEnv>) {
   let document: OpenApiDocument | undefined;
   return new OpenAPIHono<AppEnv>()
     .openapi(openApiRoute, (c) => {
-      document ??= openApiDocumentSchema.parse(
-        app.getOpenAPI31Document({
-          openapi: '3.1.0',
-          info: {
-            title: 'Workers API template',
-            version: '0.1.0',
-            description:
-              'Errors are `application/problem+json` (RFC 9457). Authenticated routes take a Clerk session token as `Authorization: Bearer <token>`.',
-          },
-        }),
-      );
+      document ??= openApiDocumentSchema.parse(app.getOpenAPI31Document({ openapi: '3.1.0', info: API_INFO }));
       return c.json(document, 200);
     })
     .openapi(docsRoute, (c) => c.html(DOCS_HTML, 200, { 'Content-Security-Policy': DOCS_CSP }));

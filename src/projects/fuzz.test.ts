@@ -37,12 +37,12 @@ describe('fuzzed input never yields a 500', { timeout: timeBudget({ requests: FU
 
   it('PATCH /v1/projects/{id} bodies and If-Match headers', async () => {
     const auth = await sessionHeaders(caller.sub, caller.organization);
-    const project = await createProject(caller, 'fuzz target');
+    const target = await createProject(caller, 'fuzz target');
     await fc.assert(
       fc.asyncProperty(hostileBody, fc.option(headerValue, { nil: undefined }), async (body, ifMatch) => {
         const headers: Record<string, string> = { ...auth, 'content-type': 'application/json' };
         if (ifMatch !== undefined) headers['if-match'] = ifMatch;
-        const response = await call(`/v1/projects/${project.id}`, { method: 'PATCH', headers, body });
+        const response = await call(`/v1/projects/${target.id}`, { method: 'PATCH', headers, body });
         await expectHandled(response, 'PATCH /v1/projects/{id}', [200, 400, 412]);
       }),
       { numRuns: FUZZ_RUNS },

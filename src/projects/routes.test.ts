@@ -29,12 +29,12 @@ describe('POST /v1/projects', () => {
     expect(response.status).toBe(201);
     expect(roundTrips(response)).toBe(1);
     expect(response.headers.get('etag')).toBe('"1"');
-    const project = await documented<ProjectBody>(response, 'POST /v1/projects');
-    expect(project).toMatchObject({ name: 'Launch', description: 'Spring' });
-    expect(response.headers.get('location')).toBe(`/v1/projects/${project.id}`);
+    const item = await documented<ProjectBody>(response, 'POST /v1/projects');
+    expect(item).toMatchObject({ name: 'Launch', description: 'Spring' });
+    expect(response.headers.get('location')).toBe(`/v1/projects/${item.id}`);
 
-    const fetched = await callAs(caller, `/v1/projects/${project.id}`);
-    expect(await documented(fetched, 'GET /v1/projects/{id}')).toEqual(project);
+    const fetched = await callAs(caller, `/v1/projects/${item.id}`);
+    expect(await documented(fetched, 'GET /v1/projects/{id}')).toEqual(item);
     expect(fetched.headers.get('etag')).toBe('"1"');
   });
 
@@ -224,7 +224,7 @@ describe('GET /v1/projects', () => {
       expect(roundTrips(response)).toBe(1);
       const page = await documented<{ data: ProjectBody[]; nextCursor: string | null }>(response, 'GET /v1/projects');
       expect(page.data.length).toBeLessThanOrEqual(5);
-      seen.push(...page.data.map((project) => project.id));
+      seen.push(...page.data.map((item) => item.id));
       cursor = page.nextCursor;
       pages += 1;
     } while (cursor && pages < 20);
@@ -241,12 +241,12 @@ describe('GET /v1/projects', () => {
     const own = await createProject({ sub: caller.sub }, 'personal project');
     await createProject(member(uniqueId('org')), 'another org');
     const inOrg = await documented<{ data: ProjectBody[] }>(await callAs(caller, '/v1/projects'), 'GET /v1/projects');
-    expect(inOrg.data.map((project) => project.id)).toEqual([mine.id]);
+    expect(inOrg.data.map((item) => item.id)).toEqual([mine.id]);
     const alone = await documented<{ data: ProjectBody[] }>(
       await callAs({ sub: caller.sub }, '/v1/projects'),
       'GET /v1/projects',
     );
-    expect(alone.data.map((project) => project.id)).toEqual([own.id]);
+    expect(alone.data.map((item) => item.id)).toEqual([own.id]);
   });
 
   it.each([
@@ -317,8 +317,8 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
 
   it('updates with a matching If-Match and bumps the ETag', async () => {
     const caller = member(uniqueId('org'));
-    const project = await createProject(caller, 'Before');
-    const response = await callAs(caller, `/v1/projects/${project.id}`, {
+    const item = await createProject(caller, 'Before');
+    const response = await callAs(caller, `/v1/projects/${item.id}`, {
       method: 'PATCH',
       body: { name: 'After', description: 'now described' },
       headers: { 'if-match': '"1"' },
@@ -327,10 +327,10 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
     expect(roundTrips(response)).toBe(1);
     expect(response.headers.get('etag')).toBe('"2"');
     const updated = await documented<ProjectBody>(response, 'PATCH /v1/projects/{id}');
-    expect(updated).toMatchObject({ id: project.id, name: 'After', description: 'now described' });
-    expect(updated.createdAt).toBe(project.createdAt);
+    expect(updated).toMatchObject({ id: item.id, name: 'After', description: 'now described' });
+    expect(updated.createdAt).toBe(item.createdAt);
 
-    const cleared = await callAs(caller, `/v1/projects/${project.id}`, {
+    const cleared = await callAs(caller, `/v1/projects/${item.id}`, {
       method: 'PATCH',
       body: { description: null },
       headers: { 'if-match': '*' },
@@ -341,10 +341,10 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
 
   it('answers 412 for a stale or weak If-Match and changes nothing', async () => {
     const caller = personal();
-    const project = await createProject(caller, 'Original');
-    await callAs(caller, `/v1/projects/${project.id}`, { method: 'PATCH', body: { name: 'Second' } });
+    const item = await createProject(caller, 'Original');
+    await callAs(caller, `/v1/projects/${item.id}`, { method: 'PATCH', body: { name: 'Second' } });
     for (const ifMatch of ['"1"', 'W/"2"', 'garbage']) {
-      const response = await callAs(caller, `/v1/projects/${project.id}`, {
+      const response = await callAs(caller, `/v1/projects/${item.id}`, {
         method: 'PATCH',
         body: { name: 'Lost update' },
         headers: { 'if-match': ifMatch },
@@ -353,17 +353,17 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
       expect(roundTrips(response)).toBe(1);
       await documented(response, 'PATCH /v1/projects/{id}');
     }
-    const current = await callAs(caller, `/v1/projects/${project.id}`);
+    const current = await callAs(caller, `/v1/projects/${item.id}`);
     expect(current.headers.get('etag')).toBe('"2"');
     expect(await documented(current, 'GET /v1/projects/{id}')).toMatchObject({ name: 'Second' });
   });
 
   it('lets exactly one of two concurrent updates with the same If-Match win', async () => {
     const caller = personal();
-    const project = await createProject(caller, 'Contended');
+    const item = await createProject(caller, 'Contended');
     const responses = await Promise.all(
       ['A', 'B'].map((name) =>
-        callAs(caller, `/v1/projects/${project.id}`, {
+        callAs(caller, `/v1/projects/${item.id}`, {
           method: 'PATCH',
           body: { name },
           headers: { 'if-match': '"1"' },
@@ -375,9 +375,9 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
 
   it('rejects an empty or unknown-field update with 400', async () => {
     const caller = personal();
-    const project = await createProject(caller, 'Stable');
+    const item = await createProject(caller, 'Stable');
     for (const body of [{}, { name: 'x', version: 7 }]) {
-      const response = await callAs(caller, `/v1/projects/${project.id}`, { method: 'PATCH', body });
+      const response = await callAs(caller, `/v1/projects/${item.id}`, { method: 'PATCH', body });
       expect(response.status).toBe(400);
       expect(roundTrips(response)).toBe(0);
       await documented(response, 'PATCH /v1/projects/{id}');
@@ -386,27 +386,27 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
 
   it('lets organization admins delete organization projects, and answers 403 to members', async () => {
     const org = uniqueId('org');
-    const project = await createProject(member(org), 'Shared');
-    const denied = await callAs(member(org), `/v1/projects/${project.id}`, { method: 'DELETE' });
+    const item = await createProject(member(org), 'Shared');
+    const denied = await callAs(member(org), `/v1/projects/${item.id}`, { method: 'DELETE' });
     expect(denied.status).toBe(403);
     expect(roundTrips(denied)).toBe(1);
     await documented(denied, 'DELETE /v1/projects/{id}');
 
-    const deleted = await callAs(admin(org), `/v1/projects/${project.id}`, { method: 'DELETE' });
+    const deleted = await callAs(admin(org), `/v1/projects/${item.id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
     expect(roundTrips(deleted)).toBe(1);
     await documented(deleted, 'DELETE /v1/projects/{id}');
-    expect((await callAs(admin(org), `/v1/projects/${project.id}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await callAs(member(org), `/v1/projects/${project.id}`)).status).toBe(404);
+    expect((await callAs(admin(org), `/v1/projects/${item.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await callAs(member(org), `/v1/projects/${item.id}`)).status).toBe(404);
   });
 
   it('reads v1 organization claims, including the legacy `admin` role', async () => {
     const org = uniqueId('org');
-    const project = await createProject(member(org), 'Legacy');
+    const item = await createProject(member(org), 'Legacy');
     const v1 = async (role: string) => {
       const claims = claimsFor(uniqueId('user'), { version: 1, organization: { id: org, role } });
       const headers = { authorization: `Bearer ${await signedToken(claims)}` };
-      return call(`/v1/projects/${project.id}`, { method: 'DELETE', headers });
+      return call(`/v1/projects/${item.id}`, { method: 'DELETE', headers });
     };
     expect((await v1('org:member')).status).toBe(403);
     expect((await v1('admin')).status).toBe(204);
@@ -414,8 +414,8 @@ describe('GET, PATCH, DELETE /v1/projects/{id}', () => {
 
   it('lets a user delete their personal project', async () => {
     const caller = personal();
-    const project = await createProject(caller, 'Mine');
-    expect((await callAs(caller, `/v1/projects/${project.id}`, { method: 'DELETE' })).status).toBe(204);
+    const item = await createProject(caller, 'Mine');
+    expect((await callAs(caller, `/v1/projects/${item.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await ownerProjectCount({ user: caller.sub })).toBe(0);
   });
 });
@@ -426,19 +426,19 @@ describe('/v1/projects through the typed client (hc<AppType>)', () => {
     const created = await client.v1.projects.$post({ json: { name: 'Typed' }, header: {} }, { headers });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
-    const project = await created.json();
-    expectTypeOf(project.description).toEqualTypeOf<string | null>();
+    const item = await created.json();
+    expectTypeOf(item.description).toEqualTypeOf<string | null>();
 
-    const fetched = await client.v1.projects[':id'].$get({ param: { id: project.id } }, { headers });
+    const fetched = await client.v1.projects[':id'].$get({ param: { id: item.id } }, { headers });
     expect(fetched.headers.get('etag')).toBe('"1"');
     const updated = await client.v1.projects[':id'].$patch(
-      { param: { id: project.id }, json: { description: 'now typed' }, header: { 'if-match': '"1"' } },
+      { param: { id: item.id }, json: { description: 'now typed' }, header: { 'if-match': '"1"' } },
       { headers },
     );
     expect(updated.status).toBe(200);
     const page = await client.v1.projects.$get({ query: { limit: '10' } }, { headers });
     if (page.status !== 200) throw new Error(`list: ${page.status}`);
     const { data } = await page.json();
-    expect(data.map((item) => [item.id, item.description])).toEqual([[project.id, 'now typed']]);
+    expect(data.map(({ id, description }) => [id, description])).toEqual([[item.id, 'now typed']]);
   });
 });

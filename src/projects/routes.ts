@@ -1,8 +1,8 @@
-// /v1/projects: the example resource. Owned by the session's active organization, else by the
-// caller personally. Each request is at most one database round trip; the mechanics (owner
-// scoping, idempotent create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
-// A project can be published as a public page with files (publication-routes.ts, asset-routes.ts):
-// the edge half of the example, KV and R2 in front of Postgres.
+// /v1/projects: owned by the session's active organization, else by the caller personally.
+// Each request is at most one database round trip; the mechanics (owner scoping, idempotent
+// create, ETag / If-Match, keyset pages) are the shared ones of src/lib/. A project can be
+// published as a public page with files (publication-routes.ts, asset-routes.ts): the edge half
+// of the example, KV and R2 in front of Postgres.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
 import { quotaConfig } from '../config.ts';
@@ -113,7 +113,7 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
     const key = c.req.valid('header')['idempotency-key'];
     const owner = ownerFor(caller, PROJECTS);
     const createdAt = new Date();
-    const project: Project = {
+    const created: Project = {
       id: uuidv7(),
       name: body.name,
       description: body.description ?? null,
@@ -125,18 +125,18 @@ export const projectRoutes = new OpenAPIHono<AppEnv>()
           'POST /v1/projects',
           caller.userId,
           key,
-          { owner, values: { name: project.name, description: project.description } },
-          JSON.stringify(project),
+          { owner, values: { name: created.name, description: created.description } },
+          JSON.stringify(created),
         )
       : null;
     const outcome = await insertProject(db, {
       owner,
       placeholderOwnerId: uuidv7(),
-      values: { id: project.id, name: project.name, description: project.description, createdAt, updatedAt: createdAt },
+      values: { id: created.id, name: created.name, description: created.description, createdAt, updatedAt: createdAt },
       idempotency,
       maxRowsPerOwner: quotaConfig(c.env).maxRowsPerOwner,
     });
-    if (outcome.kind === 'created') return c.json(project, 201, createdHeaders(project.id));
+    if (outcome.kind === 'created') return c.json(created, 201, createdHeaders(created.id));
     if (outcome.requestHash !== idempotency?.requestHash) {
       throw new ApiError(
         'idempotency-key-reused',

@@ -16,8 +16,8 @@ export const projectSchema = z
 
 export type Project = z.infer<typeof projectSchema>;
 
-const name = storableText(200).regex(/\S/, 'Must not be blank.').openapi({ example: 'Launch plan' });
-const description = storableText(2000).nullable().openapi({ example: 'Everything for the spring launch.' });
+const name = storableText(200).regex(/\S/, 'Must not be blank.').openapi({ example: 'First project' });
+const description = storableText(2000).nullable().openapi({ example: 'What this project is for.' });
 
 export const createProjectBody = z.strictObject({ name, description: description.optional() }).openapi('CreateProject');
 
