@@ -87,11 +87,11 @@ describe('npm run scripts', { timeout: timeBudget({ processes: 2 }) }, () => {
 
   it('probe names the API nobody answered, in one line, exit 1', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const run = await runNode([...scriptCommand('probe'), '--url', url, '--path', '/v1/projects'], {
+    const run = await runNode([...scriptCommand('probe'), '--url', url, '--path', '/v1/widgets'], {
       PROBE_TOKEN: 'a-token',
     });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe(`probe: no API answered GET ${url}/v1/projects?limit=100 (ECONNREFUSED)`);
+    expect(run.stderr.trim()).toBe(`probe: no API answered GET ${url}/v1/widgets?limit=100 (ECONNREFUSED)`);
   });
 
   it('db:query prints a SQL error as message and position, exit 1', async () => {

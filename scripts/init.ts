@@ -107,6 +107,8 @@ if (values['without-example']) {
     formatted(PROJECT_ROOT, 'src/resources.ts', removeFromRegistry(source, EXAMPLE.folder)),
   );
   edit('db/schema.ts', `the ${EXAMPLE.folder} table removed`, withoutExampleBlocks);
+  edit('wrangler.toml', "the example's KV namespace and R2 bucket removed", withoutExampleBlocks);
+  regenerateBindingTypes();
   const history = removeExampleMigrations(at('migrations'), EXAMPLE.isMigration);
   for (const tag of history.removed) record(`migrations/${tag}.sql`, 'removed, with its rollback and snapshot');
   for (const [from, to] of history.renamed) record(`migrations/${from}.sql`, `now ${to}.sql, with its snapshot`);
@@ -130,6 +132,19 @@ if (values['without-example']) {
   }
 }
 
+/** worker-configuration.d.ts from wrangler.toml, as `npm run types` writes it (`npm run check` compares them). */
+function regenerateBindingTypes(): void {
+  const file = 'worker-configuration.d.ts';
+  const before = readFileSync(at(file), 'utf8');
+  const wrangler = path.join(PROJECT_ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+  const run = spawnSync(process.execPath, [wrangler, 'types', '--strict-vars=false', file], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) fail(NAME, `wrangler types failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1)}`);
+  if (readFileSync(at(file), 'utf8') !== before) record(file, 'regenerated from wrangler.toml (npm run types)');
+}
+
 if (changes.size === 0) {
   console.log(
     `${NAME}: nothing to change: this clone is already ${name}${values['without-example'] ? ', without the example' : ''}.`,
@@ -139,4 +154,4 @@ if (changes.size === 0) {
   for (const [file, what] of changes) console.log(`  ${file}: ${what.join('; ')}`);
   console.log('\nReview them with `git diff`, then commit.');
 }
-console.log(nextSteps(name));
+console.log(nextSteps(name, { example: existsSync(at(`src/${EXAMPLE.folder}`)) }));

@@ -46,7 +46,9 @@ try {
 const token = values.token ?? process.env.PROBE_TOKEN;
 if (!token) usageError(NAME, 'pass a session token with --token or PROBE_TOKEN');
 // Imported only when needed: loading the routes takes seconds.
-const path = values.path ?? `/v1/${(await import('../src/resources.ts')).resources[0]?.folder}`;
+const first = (await import('../src/resources.ts')).resources[0]?.folder;
+if (!values.path && !first) usageError(NAME, 'src/resources.ts lists no resource: name a collection with --path');
+const path = values.path ?? `/v1/${first}`;
 if (!path.startsWith('/')) usageError(NAME, `--path must start with /, not "${path}"`);
 const json = (option: string, value: string | undefined, fallback: unknown): unknown => {
   if (value === undefined) return fallback;

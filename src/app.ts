@@ -31,7 +31,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestContext);
-  // A header a route sets itself wins (the public files of src/projects/ allow cross-origin use).
+  // A header a route sets itself wins (a public file may allow cross-origin use).
   app.use(secureHeaders({ overwrite: false }));
   app.use((c, next) =>
     cors({

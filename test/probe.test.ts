@@ -3,6 +3,7 @@
 // query cache would serve the statements of reads: the probe names each stale read.
 import { describe, expect, it } from 'vitest';
 import { ProbeError, type ProbeOptions, probeReadYourWrites } from '../scripts/lib/probe.ts';
+import { resources } from '../src/resources.ts';
 import { call, uniqueId } from './helpers.ts';
 import { claimsFor, signedToken } from './sessions.ts';
 
@@ -25,10 +26,14 @@ function behindReadCache(send: NonNullable<ProbeOptions['fetch']>): NonNullable<
   };
 }
 
+// The first resource of src/resources.ts, as `npm run probe` chooses by default (none in a clone without one).
+const collection = resources[0] ? `/v1/${resources[0].folder}` : '';
+
 const options = async (overrides: Partial<ProbeOptions> = {}): Promise<ProbeOptions> => ({
   url: 'http://api.test',
-  token: await signedToken(claimsFor(uniqueId('user'))),
-  path: '/v1/projects',
+  // An organization admin: allowed to write a collection of any owner kind.
+  token: await signedToken(claimsFor(uniqueId('user'), { organization: { id: uniqueId('org'), role: 'org:admin' } })),
+  path: collection,
   createBody: { name: 'Probe' },
   updateBody: { name: 'Probe, updated' },
   rounds: 2,
@@ -36,7 +41,7 @@ const options = async (overrides: Partial<ProbeOptions> = {}): Promise<ProbeOpti
   ...overrides,
 });
 
-describe('npm run probe', () => {
+describe.skipIf(!collection)('npm run probe', () => {
   it('finds every read showing the write before it', async () => {
     const report = await probeReadYourWrites(await options());
     expect(report.staleReads).toEqual([]);
@@ -66,7 +71,7 @@ describe('npm run probe', () => {
 
   it('stops at a request that fails, in one line', async () => {
     await expect(probeReadYourWrites(await options({ token: 'not-a-token' }))).rejects.toThrow(
-      new ProbeError('GET /v1/projects?limit=100 answered 401: The session token is malformed. (expected 200)'),
+      new ProbeError(`GET ${collection}?limit=100 answered 401: The session token is malformed. (expected 200)`),
     );
   });
 });

@@ -36,14 +36,15 @@ export async function deliver(
 export function proofApi(stack: LocalStack, marker: string): ProofApi {
   return {
     fetch: (path, init) => fetch(`${stack.url}${path}`, { signal: AbortSignal.timeout(30_000), ...init }),
-    signUp: async (name) => {
+    signUp: async (name, options = {}) => {
       const id = `user_${marker}_${name}`;
       const { status, body } = await deliver(
         stack,
         clerkEvents.user('user.created', { id, email: `${id}@example.com`, firstName: 'Proof', updatedAt: Date.now() }),
       );
       if (status !== 200) throw new Error(`signing up ${id}: the webhook answered ${status} ${body.slice(0, 200)}`);
-      return stack.sessionToken({ sub: id });
+      const organization = options.organization ? { id: `org_${marker}_${name}`, role: 'org:admin' } : undefined;
+      return stack.sessionToken({ sub: id, organization });
     },
   };
 }

@@ -35,6 +35,7 @@ export function titleOf(name: string): string {
  * `<name>-<env>`.
  */
 export function renameWorkers(toml: string, name: string): string {
+  const previous = /^\s*name\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
   let table = '';
   return toml
     .split('\n')
@@ -43,6 +44,11 @@ export function renameWorkers(toml: string, name: string): string {
       if (header) {
         table = header[1]!;
         return line;
+      }
+      // Buckets named after the Worker (`<name>-project-assets-staging`) follow it.
+      const bucket = /^(\s*bucket_name\s*=\s*")([^"]*)(".*)$/.exec(line);
+      if (bucket && previous && bucket[2]!.startsWith(`${previous}-`)) {
+        return `${bucket[1]}${name}${bucket[2]!.slice(previous.length)}${bucket[3]}`;
       }
       const key = /^(\s*name\s*=\s*)"[^"]*"(.*)$/.exec(line);
       if (!key) return line;

@@ -1,6 +1,7 @@
 // What `npm run init -- --without-example` removes: the example resource `projects` and every
 // trace of it. Its code and tests (src/projects/, the scripts written for it), its registry line,
-// its table (the `example:start`/`example:end` block of db/schema.ts), its migrations (see
+// its table (the `example:start`/`example:end` block of db/schema.ts), its KV namespace and R2
+// bucket (the blocks of wrangler.toml, and the types generated from it), its migrations (see
 // migration-history.ts), the passages of README.md and docs/ about it (between
 // `<!-- example:start -->` and `<!-- example:end -->`), and the README's benchmark figures, which
 // were measured on it.
@@ -11,17 +12,13 @@ export const EXAMPLE = {
   /** Its migrations: `0001_projects`, and any later `NNNN_projects_...`. */
   isMigration: (tag: string) => /^\d{4}_projects(?:_|$)/.test(tag),
   /** Files outside src/projects/ that exist only for it. */
-  files: [
-    'scripts/backfill-projects-title.ts',
-    'scripts/backfill-projects-title.test.ts',
-    'scripts/new-resource/example.test.ts',
-  ],
+  files: ['scripts/new-resource/example.test.ts'],
   /** Its routes, as the README's benchmark table names them. */
   path: '/v1/projects',
 };
 
-const START = /^\s*(?:<!--|\/\/) example:start(?: -->)?\s*$/;
-const END = /^\s*(?:<!--|\/\/) example:end(?: -->)?\s*$/;
+const START = /^\s*(?:<!--|\/\/|#) example:start(?: -->)?\s*$/;
+const END = /^\s*(?:<!--|\/\/|#) example:end(?: -->)?\s*$/;
 
 /** `text` without its example blocks (markers included), leaving one blank line where one was. */
 export function withoutExampleBlocks(text: string): string {

@@ -19,8 +19,11 @@ export interface ProofRequest {
 export interface ProofApi {
   /** `fetch` against the Worker, e.g. `api.fetch('/v1/widgets', { method: 'POST', ... })`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** A new user, synced as Clerk's `user.created` webhook syncs one, and a session token for it. */
-  signUp(name: string): Promise<string>;
+  /**
+   * A new user, synced as Clerk's `user.created` webhook syncs one, and a session token for it;
+   * with `organization`, a session whose active organization is one of its own, as `org:admin`.
+   */
+  signUp(name: string, options?: { organization?: boolean }): Promise<string>;
 }
 
 export interface ProofScenario<Seeded extends Json> {

@@ -106,6 +106,7 @@ export function explainTs(n: ResourceNames): string {
 import { uuidv7 } from 'uuidv7';
 import { atScale, type ResourceExplain, sampleRow } from '../../scripts/db-explain/paths.ts';
 import type { Owner } from '../auth/caller.ts';
+import { DEFAULT_MAX_ROWS_PER_OWNER } from '../config.ts';
 import { find${P}, insert${P}, list${PP} } from './queries.ts';
 
 interface Samples {
@@ -146,9 +147,30 @@ ${listPaths}
           placeholderOwnerId: uuidv7(),
           values: { id, name: 'Retried ${n.singularWords}', description: null, createdAt: new Date(), updatedAt: new Date() },
           idempotency: { keyHash: core.idempotencyKeyHash, requestHash: 'request', response: \`{"id":"\${id}"}\` },
+          maxRowsPerOwner: DEFAULT_MAX_ROWS_PER_OWNER,
         });
       },
       indexes: ['idempotency_keys_key_hash_key'],
+    },
+    {
+      // The quota count reads the owner's index, at most the quota's worth of entries.
+      name: '${n.singularWords} create, ${org ? 'organization' : 'user'} with the most ${n.words}',
+      source: 'insert${P}, POST ${path}',
+      run: (db, { own }) =>
+        insert${P}(db, {
+          owner: ${owner}(own),
+          placeholderOwnerId: uuidv7(),
+          values: {
+            id: uuidv7(),
+            name: 'New ${n.singularWords}',
+            description: null,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          },
+          idempotency: null,
+          maxRowsPerOwner: DEFAULT_MAX_ROWS_PER_OWNER,
+        }),
+      indexes: ['${ownerIndex}'],
     },
   ],
 };

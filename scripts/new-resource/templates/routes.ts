@@ -19,9 +19,9 @@ export function routesTs(n: ResourceNames): string {
   // An organization-owned resource answers 403 to a session without an active organization.
   const forbidden = n.owner === 'organization' ? `'forbidden', ` : '';
   const createDescription = {
-    both: 'Owned by the active organization of the session, or by the caller without one.',
-    user: 'Owned by the caller.',
-    organization: 'Owned by the active organization of the session; a session without one gets 403.',
+    both: 'Owned by the active organization of the session, or by the caller without one',
+    user: 'Owned by the caller',
+    organization: 'Owned by the active organization of the session (a session without one gets 403)',
   }[n.owner];
   const deleteDescription = {
     both: `  description: 'Organization ${n.words} need the \`org:admin\` role.',\n`,
@@ -35,6 +35,7 @@ export function routesTs(n: ResourceNames): string {
 // create, ETag / If-Match, keyset pages) are the shared ones of src/lib/.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
+import { quotaConfig } from '../config.ts';
 import { pageQuery, toPage } from '../lib/cursor.ts';
 import { etag, etagHeader, ifMatchHeaders, ifMatchVersions } from '../lib/etag.ts';
 import { idempotencyClaim, idempotencyKeyHeaders, idempotentReplayedHeader } from '../lib/idempotency.ts';
@@ -62,7 +63,7 @@ const create${P}Route = authenticatedRoute({
   tags,
   summary: 'Create ${n.a} ${n.singularWords}',
   description:
-    '${createDescription} Send an \`Idempotency-Key\` to make retries safe.',
+    '${createDescription}, up to a quota per owner (409). Send an \`Idempotency-Key\` to make retries safe.',
   request: { headers: idempotencyKeyHeaders, body: { required: true, content: json(create${P}Body) } },
   responses: {
     201: {
@@ -73,7 +74,7 @@ const create${P}Route = authenticatedRoute({
       }),
       content: json(${camel}Schema),
     },
-    ...problemResponses(${forbidden}'validation-failed', 'idempotency-key-reused'),
+    ...problemResponses(${forbidden}'validation-failed', 'quota-exceeded', 'idempotency-key-reused'),
   },
 });
 
@@ -158,6 +159,7 @@ export const ${camel}Routes = new OpenAPIHono<AppEnv>()
       placeholderOwnerId: uuidv7(),
       values: { id: created.id, name: created.name, description: created.description, createdAt, updatedAt: createdAt },
       idempotency,
+      maxRowsPerOwner: quotaConfig(c.env).maxRowsPerOwner,
     });
     if (outcome.kind === 'created') return c.json(created, 201, createdHeaders(created.id));
     if (outcome.requestHash !== idempotency?.requestHash) {
