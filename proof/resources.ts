@@ -12,10 +12,8 @@ export interface LoadedProof {
 
 /** Every registered resource's proof. */
 export async function resourceProofs(): Promise<LoadedProof[]> {
-  const { resources } = await import('../src/resources.ts');
-  // Widened: the registry may be empty (`[] as const`).
-  const registered: readonly { folder: string }[] = resources;
-  return proofsOf(registered.map((resource) => resource.folder));
+  const { registeredResources } = await import('../src/resources.ts');
+  return proofsOf(registeredResources.map((resource) => resource.folder));
 }
 
 /**

@@ -5,13 +5,13 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resources } from '../src/resources.ts';
+import { registeredResources } from '../src/resources.ts';
 import { timeBudget } from '../test/budget.ts';
 import { type LocalStack, startLocalStack } from './lib/local-stack.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 
 // The probe's default collection: the first resource of src/resources.ts (none in a clone without one).
-const collection = resources[0] ? `/v1/${resources[0].folder}` : undefined;
+const collection = registeredResources[0] ? `/v1/${registeredResources[0].folder}` : undefined;
 /** A line of the probe's report: `<before> GET <collection>/<id> <after>`. */
 const reportLine = (before: string, after: string) =>
   new RegExp(`${before} +GET ${collection?.replaceAll('/', '\\/')}\\/\\S+ ${after}`);

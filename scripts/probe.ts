@@ -22,7 +22,7 @@ after a failure.
                    or an org:admin; or PROBE_TOKEN in the environment (not shown by \`ps\`). Session
                    tokens live 60 s: in the signed-in app, \`await Clerk.session.getToken()\`
   --path PATH      the collection to probe (default /v1/<folder> of the first resource in
-                   src/resources.ts: /v1/projects in the template)
+                   src/resources.ts)
   --create JSON    the create body (default {"name":"probe <time>"})
   --update JSON    the update body (default {"name":"probe <time> updated"})
   --rounds N       how many rounds (default 2)
@@ -46,7 +46,7 @@ try {
 const token = values.token ?? process.env.PROBE_TOKEN;
 if (!token) usageError(NAME, 'pass a session token with --token or PROBE_TOKEN');
 // Imported only when needed: loading the routes takes seconds.
-const first = (await import('../src/resources.ts')).resources[0]?.folder;
+const first = (await import('../src/resources.ts')).registeredResources[0]?.folder;
 if (!values.path && !first) usageError(NAME, 'src/resources.ts lists no resource: name a collection with --path');
 const path = values.path ?? `/v1/${first}`;
 if (!path.startsWith('/')) usageError(NAME, `--path must start with /, not "${path}"`);

@@ -13,7 +13,7 @@ import { validationHook } from './lib/validation.ts';
 import { meRoutes } from './me/routes.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { apiDocsRoutes } from './openapi/routes.ts';
-import { resources } from './resources.ts';
+import { registeredResources, type resources } from './resources.ts';
 import type { AppEnv } from './types.ts';
 import { clerkWebhookRoutes } from './webhooks/clerk/routes.ts';
 
@@ -41,9 +41,7 @@ export function createApp() {
   );
 
   const routes = app.route('/', healthRoutes).route('/', clerkWebhookRoutes).route('/', meRoutes);
-  // Typed as a list of apps, so the loop also compiles when the registry is empty.
-  const resourceRoutes: readonly { routes: OpenAPIHono<AppEnv> }[] = resources;
-  for (const resource of resourceRoutes) app.route('/', resource.routes);
+  for (const resource of registeredResources) app.route('/', resource.routes);
   // Last: documents every route mounted above.
   app.route('/', apiDocsRoutes(app));
 

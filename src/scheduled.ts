@@ -8,7 +8,7 @@ import { CRON_RECONCILE, reconcileClerk } from './clerk/reconcile.ts';
 import { type Bindings, clerkApiConfig, databaseConfig } from './config.ts';
 import { pruneIdempotencyKeys } from './lib/idempotency.ts';
 import { log } from './lib/log.ts';
-import { resources } from './resources.ts';
+import { registeredResources } from './resources.ts';
 
 export async function runScheduled(
   controller: ScheduledController,
@@ -22,8 +22,8 @@ export async function runScheduled(
     const prunedIdempotencyKeys = await pruneIdempotencyKeys(db);
     const reconciled = await reconcileClerk(db, clerkApiConfig(env), CRON_RECONCILE);
     const resourceWork: Record<string, unknown> = {};
-    for (const resource of resources) {
-      if ('scheduled' in resource) resourceWork[resource.folder] = await resource.scheduled(db, env);
+    for (const resource of registeredResources) {
+      if (resource.scheduled) resourceWork[resource.folder] = await resource.scheduled(db, env);
     }
     log({
       level: 'info',

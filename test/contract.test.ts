@@ -42,12 +42,17 @@ describe('documented', () => {
   });
 
   it('follows references into components, saying where in the body', async () => {
-    const page = {
-      data: [{ id: me.id, name: 'Launch', description: null, createdAt: me.createdAt }],
-      nextCursor: null,
+    const problem = {
+      type: '/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No such user.',
+      errors: [{ path: 'body.name' }],
+      requestId: 'req_1',
     };
-    await expect(documented(Response.json(page), 'GET /v1/projects')).rejects.toThrow(
-      "body/data/0 must have required property 'updatedAt'",
+    const response = Response.json(problem, { status: 404, headers: { 'content-type': 'application/problem+json' } });
+    await expect(documented(response, 'GET /v1/me')).rejects.toThrow(
+      "body/errors/0 must have required property 'message'",
     );
   });
 });

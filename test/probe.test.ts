@@ -3,7 +3,7 @@
 // query cache would serve the statements of reads: the probe names each stale read.
 import { describe, expect, it } from 'vitest';
 import { ProbeError, type ProbeOptions, probeReadYourWrites } from '../scripts/lib/probe.ts';
-import { resources } from '../src/resources.ts';
+import { registeredResources } from '../src/resources.ts';
 import { call, uniqueId } from './helpers.ts';
 import { claimsFor, signedToken } from './sessions.ts';
 
@@ -27,7 +27,7 @@ function behindReadCache(send: NonNullable<ProbeOptions['fetch']>): NonNullable<
 }
 
 // The first resource of src/resources.ts, as `npm run probe` chooses by default (none in a clone without one).
-const collection = resources[0] ? `/v1/${resources[0].folder}` : '';
+const collection = registeredResources[0] ? `/v1/${registeredResources[0].folder}` : '';
 
 const options = async (overrides: Partial<ProbeOptions> = {}): Promise<ProbeOptions> => ({
   url: 'http://api.test',

@@ -1,7 +1,7 @@
 // The resources' parts of db:explain: `src/<folder>/explain.ts` of every resource in
 // src/resources.ts, with their paths bound to their own samples.
 import type pg from 'pg';
-import { resources } from '../../src/resources.ts';
+import { registeredResources } from '../../src/resources.ts';
 import type { CoreSamples, CriticalPath, ResourceExplain } from './paths.ts';
 
 export interface LoadedExplain {
@@ -13,7 +13,7 @@ export interface LoadedExplain {
 
 export async function resourceExplains(): Promise<LoadedExplain[]> {
   return Promise.all(
-    resources.map(async ({ folder }) => {
+    registeredResources.map(async ({ folder }) => {
       const { explain } = (await import(`../../src/${folder}/explain.ts`)) as { explain: ResourceExplain<unknown> };
       return {
         folder,

@@ -119,11 +119,16 @@ describe('npm run init', { timeout: timeBudget({ processes: 8 }) }, () => {
       expect(result.stdout).toContain(secret);
     }
 
+    // Buckets named after the Worker (the example's) follow it.
+    const previous = /^name = "(.*)"$/m.exec(wrangler)![1]!;
+    const buckets = new RegExp(`^(bucket_name = ")${previous}-`, 'gm');
+    const bucketLines = wrangler.match(buckets)?.length ?? 0;
     expect(read('wrangler.toml')).toBe(
       wrangler
         .replace(/^name = ".*"$/m, 'name = "init-test-api"')
         .replace(/^(\[env\.staging\]\n)name = ".*"$/m, '$1name = "init-test-api-staging"')
-        .replace(/^(\[env\.production\]\n)name = ".*"$/m, '$1name = "init-test-api-production"'),
+        .replace(/^(\[env\.production\]\n)name = ".*"$/m, '$1name = "init-test-api-production"')
+        .replace(buckets, '$1init-test-api-'),
     );
     expect(JSON.parse(read('package.json')).name).toBe('init-test-api');
     const lock = JSON.parse(read('package-lock.json'));
@@ -134,7 +139,7 @@ describe('npm run init', { timeout: timeBudget({ processes: 8 }) }, () => {
       '2 2 package-lock.json',
       '1 1 package.json',
       '2 2 src/openapi/info.ts',
-      '3 3 wrangler.toml',
+      `${3 + bucketLines} ${3 + bucketLines} wrangler.toml`,
     ]);
 
     commit();

@@ -3,7 +3,7 @@
 // read-your-writes"): a read repeated within a minute answered from the cache, so an update, a
 // delete or a new row in a list does not show. Only `fetch`, so the Worker tests run it too.
 //
-// One round, on a collection such as /v1/projects (keyset pages `{data}`, ETag / If-Match):
+// One round, on a collection such as /v1/widgets (keyset pages `{data}`, ETag / If-Match):
 //   list, create, read, list, update, read, delete, read, list.
 
 export interface ProbeOptions {
@@ -11,7 +11,7 @@ export interface ProbeOptions {
   url: string;
   /** A Clerk session token of the environment (a personal session, or an organization admin). */
   token: string;
-  /** The collection, e.g. /v1/projects */
+  /** The collection, e.g. /v1/widgets */
   path: string;
   createBody: unknown;
   updateBody: unknown;

@@ -23,7 +23,7 @@ export const PROBLEMS = {
   conflict: {
     status: 409,
     title: 'Conflict',
-    description: 'The request conflicts with the current state, e.g. a slug another project holds.',
+    description: 'The request conflicts with the current state, e.g. a unique value another row already holds.',
   },
   'precondition-failed': {
     status: 412,
