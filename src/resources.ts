@@ -14,9 +14,7 @@ import type { AppEnv } from './types.ts';
 /** A resource's scheduled work: bounded, returning a report for the log line of the run. */
 export type ScheduledWork = (db: Database, env: Bindings) => Promise<Record<string, unknown>>;
 
-export const resources = [
-  { folder: 'projects', routes: projectRoutes, scheduled: projectMaintenance },
-] as const;
+export const resources = [{ folder: 'projects', routes: projectRoutes, scheduled: projectMaintenance }] as const;
 
 /** A resource as the app, the Cron Trigger and the tooling read it. */
 export interface RegisteredResource {
