@@ -228,8 +228,12 @@ describe('transactions (batches)', () => {
 });
 
 /** Runs `work` with the driver pointed at another endpoint, fronting `postgres`. */
-async function withEndpointFor(postgres: { host: string; port: number }, work: (url: string) => Promise<void>) {
-  const other = await startNeonHttpServer({ postgres });
+async function withEndpointFor(
+  postgres: { host: string; port: number },
+  work: (url: string) => Promise<void>,
+  options: { oneWayDelayMs?: number } = {},
+) {
+  const other = await startNeonHttpServer({ postgres, ...options });
   neonConfig.fetchEndpoint = other.url;
   try {
     await work(other.url);
@@ -296,6 +300,22 @@ function selectLengthBody(size: number): Buffer[] {
   chunks.push(tail);
   return chunks;
 }
+
+describe('distance (npm run bench -- --rtt)', () => {
+  it('answers each request two one-way delays later', async () => {
+    await withEndpointFor(
+      postgresServerOf(databaseUrl),
+      async () => {
+        for (let n = 0; n < 2; n++) {
+          const started = performance.now();
+          expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+          expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150);
+        }
+      },
+      { oneWayDelayMs: 150 },
+    );
+  });
+});
 
 describe('a dev tool, not a door', () => {
   it("listens on 127.0.0.1, not on the machine's other addresses", async () => {

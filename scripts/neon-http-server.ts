@@ -101,6 +101,11 @@ export async function startNeonHttpServer(options: {
   postgres: PostgresServer;
   port?: number;
   maxConnectionsPerDatabase?: number;
+  /**
+   * A database this far away, each way (`npm run bench -- --rtt N`): every request is answered
+   * two such delays later than it would be. Default 0.
+   */
+  oneWayDelayMs?: number;
 }): Promise<NeonHttpServer> {
   // The connection string travels with every request, so one pool per distinct string.
   const pools = new Map<string, pg.Pool>();
@@ -124,8 +129,12 @@ export async function startNeonHttpServer(options: {
     return pool;
   };
 
+  const roundTripDelayMs = 2 * (options.oneWayDelayMs ?? 0);
   const server = createServer((req, res) => {
-    handle(req, res, endpoint).catch((error: unknown) => sendError(req, res, error));
+    const answer = () => void handle(req, res, endpoint).catch((error: unknown) => sendError(req, res, error));
+    // Both legs waited up front: the answer leaves when it would come back from that far.
+    if (roundTripDelayMs > 0) setTimeout(answer, roundTripDelayMs);
+    else answer();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

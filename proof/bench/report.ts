@@ -94,7 +94,7 @@ export function checkTargets(results: BenchResults): Target[] {
   return targets;
 }
 
-const DRIVER_LABELS: Record<string, string> = { pg: 'Hyperdrive (pg)', 'neon-http': 'Neon HTTP' };
+export const DRIVER_LABELS: Record<string, string> = { pg: 'Hyperdrive (pg)', 'neon-http': 'Neon HTTP' };
 
 function roundTripCell(result: ScenarioResult): string {
   const max = maxRoundTrips(result);

@@ -4,7 +4,7 @@
 // (proof/bench/load.ts, autocannon) against 127.0.0.1 only.
 //
 // Exits 1 when a target (round trips, errors, bundle) is missed. Usage: USAGE below.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
@@ -21,6 +21,7 @@ import {
   replaceBetweenMarkers,
   type ScenarioResult,
 } from './report.ts';
+import { compareAtDistance, RTT_CONNECTIONS, RTT_SCENARIOS, type RttResults, renderRttTable } from './rtt.ts';
 import { scenarioCatalogue } from './scenarios.ts';
 import { seed } from './seed.ts';
 import { measureSize } from './size.ts';
@@ -39,6 +40,10 @@ Worker's size and startup CPU, all against the local stack. Exits 1 when a targe
   --quick             3 s per scenario (about 2.5 minutes); writes proof/bench/out/ only
   --driver pg|neon-http   --scenario <name> (repeatable)   --duration s   --warmup s
   --connections n (default 10)   --no-size (skip bundle size and startup CPU)
+  --rtt ms            instead: the database this far from the Worker each way, the template against
+                      a naive baseline (proof/bench/naive/) on webhook, create and list, both drivers,
+                      ${RTT_CONNECTIONS} connections; with --update-readme, records it as results.json's
+                      \`rtt\` and in the READMEs
 `;
 
 const { values: args } = parseCommandLine({
@@ -50,7 +55,8 @@ const { values: args } = parseCommandLine({
     scenario: { type: 'string', multiple: true },
     duration: { type: 'string' },
     warmup: { type: 'string' },
-    connections: { type: 'string', default: '10' },
+    connections: { type: 'string' },
+    rtt: { type: 'string' },
     size: { type: 'boolean', default: true },
     'update-readme': { type: 'boolean', default: false },
   },
@@ -72,7 +78,10 @@ for (const driver of drivers) {
 }
 const durationSeconds = Number(args.duration ?? (args.quick ? 3 : 8));
 const warmupSeconds = Number(args.warmup ?? (args.quick ? 1 : 2));
-const connections = Number(args.connections);
+const rtt = args.rtt === undefined ? undefined : Number(args.rtt);
+if (rtt !== undefined && !(Number.isInteger(rtt) && rtt >= 0))
+  usageError(NAME, `--rtt must be whole milliseconds, not ${args.rtt}`);
+const connections = Number(args.connections ?? (rtt === undefined ? 10 : RTT_CONNECTIONS));
 const withSize = args.size;
 // A full run is what the committed figures come from; anything partial goes to proof/bench/out/.
 const complete =
@@ -80,17 +89,52 @@ const complete =
   args.driver === undefined &&
   args.scenario === undefined &&
   args.duration === undefined &&
-  args.connections === '10' &&
+  args.connections === undefined &&
   withSize;
 if (args['update-readme'] && !complete) usageError(NAME, '--update-readme needs a full run (no other options)');
 const committed = complete && args['update-readme'];
 const outDir = committed ? path.join(PROJECT_ROOT, 'proof', 'bench') : path.join(PROJECT_ROOT, 'proof', 'bench', 'out');
 
 const log = (message: string) => console.log(`[bench] ${message}`);
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const committedResults = path.join(PROJECT_ROOT, 'proof', 'bench', 'results.json');
+/** What results.json holds now: a run of one kind keeps the other's figures. */
+const recorded = () =>
+  JSON.parse(readFileSync(committedResults, 'utf8')) as Partial<BenchResults> & { rtt?: RttResults };
+
+if (rtt !== undefined) {
+  const comparison = await compareAtDistance({
+    oneWayDelayMs: rtt,
+    drivers,
+    scenarios: args.scenario ? scenarios : catalogue.filter((scenario) => RTT_SCENARIOS.includes(scenario.name)),
+    proofs,
+    durationSeconds,
+    warmupSeconds,
+    connections,
+    command,
+    machine: machine(),
+    log,
+  });
+  const table = renderRttTable(comparison);
+  if (committed) {
+    writeFileSync(committedResults, `${JSON.stringify({ ...recorded(), rtt: comparison }, null, 2)}\n`);
+    for (const file of [path.join('proof', 'bench', 'README.md'), 'README.md']) {
+      replaceBetweenMarkers(path.join(PROJECT_ROOT, file), 'rtt', table);
+    }
+    log('wrote the rtt key of proof/bench/results.json and the rtt tables of proof/bench/README.md and README.md');
+  } else {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, 'rtt.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+    log(`partial run: wrote ${path.relative(PROJECT_ROOT, outDir)}/rtt.json (committed figures untouched)`);
+  }
+  console.log(table);
+  if (!comparison.target.ok) process.exitCode = 1;
+  process.exit();
+}
 
 const results: BenchResults = {
   generatedAt: new Date().toISOString(),
-  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  command,
   machine: machine(),
   versions: await versions(),
   settings: { durationSeconds, warmupSeconds, connections },
@@ -158,7 +202,8 @@ for (const driver of drivers) {
 const targets = checkTargets(results);
 results.targets = targets;
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const kept = committed ? { rtt: recorded().rtt } : {};
+writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...results, ...kept }, null, 2)}\n`);
 if (committed) {
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'proof', 'bench', 'README.md'), 'bench', renderBenchDetails(results));
   replaceBetweenMarkers(path.join(PROJECT_ROOT, 'README.md'), 'bench', renderReadmeTable(results));

@@ -47,6 +47,15 @@ export interface LocalStackOptions {
    * address; `as-deployed` keeps wrangler.toml's. wrangler.toml itself is never changed.
    */
   rateLimits?: 'relaxed' | 'as-deployed';
+  /** Another Worker to run than wrangler.toml's (its own wrangler config), e.g. the benchmark's baseline. */
+  wranglerConfig?: string;
+  /**
+   * pg driver: a relay between the Worker and PostgreSQL (e.g. the benchmark's distance), given
+   * the database URL; Hyperdrive's local connection string points at the URL it returns.
+   */
+  hyperdriveRelay?: (databaseUrl: string) => Promise<{ connectionString: string; close(): Promise<void> }>;
+  /** Neon HTTP driver: the database's distance, each way, as the local endpoint's delay. Default 0. */
+  neonHttpOneWayDelayMs?: number;
   /** More `wrangler dev` arguments, e.g. `['--log-level', 'warn']`. */
   wranglerArgs?: string[];
   /** Every line wrangler and the Worker print (the Worker logs one JSON line per request). */
@@ -162,15 +171,25 @@ async function start(
     CLERK_API_URL: options.clerkApiUrl ?? `http://127.0.0.1:${await closedPort()}`,
   };
   if (driver === 'neon-http') {
-    neonHttp = await startNeonHttpServer({ postgres: postgresServerOf(databaseUrl) });
+    neonHttp = await startNeonHttpServer({
+      postgres: postgresServerOf(databaseUrl),
+      oneWayDelayMs: options.neonHttpOneWayDelayMs ?? 0,
+    });
     cleanups.push(() => neonHttp?.close());
     Object.assign(vars, { DB_DRIVER: 'neon-http', NEON_HTTP_ENDPOINT: neonHttp.url });
   } else {
     vars.DB_DRIVER = 'pg';
   }
   Object.assign(vars, options.vars);
+  let hyperdriveUrl = databaseUrl;
+  if (driver === 'pg' && options.hyperdriveRelay) {
+    const relay = await options.hyperdriveRelay(databaseUrl);
+    cleanups.push(() => relay.close());
+    hyperdriveUrl = relay.connectionString;
+  }
 
   // 4. wrangler dev, local mode, free ports, its own state folder.
+  const wranglerConfig = options.wranglerConfig ?? WRANGLER_CONFIG;
   const httpPort = await freePort();
   const args = [
     'dev',
@@ -185,14 +204,15 @@ async function start(
     envFile,
     '--persist-to',
     path.join(scratch, 'state'),
-    ...(options.rateLimits === 'as-deployed' ? [] : ['--config', relaxedConfig(scratch)]),
+    '--config',
+    options.rateLimits === 'as-deployed' ? wranglerConfig : relaxedConfig(scratch, wranglerConfig),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ...(options.wranglerArgs ?? []),
   ];
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+    CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl,
     WRANGLER_SEND_METRICS: 'false',
   };
   // wrangler also reads these from its own environment, over the env file: only the file counts here.
@@ -282,16 +302,16 @@ async function start(
 }
 
 /**
- * A copy of wrangler.toml in `folder` whose [[ratelimits]] (top level: wrangler dev runs without
- * --env) allow RELAXED_RATE_LIMIT requests; its relative paths made absolute.
+ * A copy of the wrangler config in `folder` whose [[ratelimits]] (top level: wrangler dev runs
+ * without --env) allow RELAXED_RATE_LIMIT requests; its relative paths made absolute.
  */
-function relaxedConfig(folder: string): string {
-  const config = parse(readFileSync(WRANGLER_CONFIG, 'utf8')) as {
+function relaxedConfig(folder: string, wranglerConfig: string): string {
+  const config = parse(readFileSync(wranglerConfig, 'utf8')) as {
     main: string;
     assets?: { directory: string };
     ratelimits?: { simple: { limit: number } }[];
   };
-  const root = path.dirname(WRANGLER_CONFIG);
+  const root = path.dirname(wranglerConfig);
   config.main = path.resolve(root, config.main);
   if (config.assets) config.assets.directory = path.resolve(root, config.assets.directory);
   for (const limiter of config.ratelimits ?? []) limiter.simple.limit = RELAXED_RATE_LIMIT;
