@@ -46,14 +46,13 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
     }
   })();
 
-  // The requests served without the database, in turn, for the whole check.
+  // The requests served without the database, one after another of each, for the whole check.
   const edgeReads = scenarioCatalogue(context.proofs)
     .filter((scenario) => scenario.roundTrips === 0)
     .map((scenario) => ({ label: scenario.label, next: scenario.requests({ ...context.seeded, marker: `${run}E` }) }));
   const edgeAnswers: EdgeAnswer[] = [];
-  const edgeProber = (async () => {
-    for (let n = 0; probing; n++) {
-      const { label, next } = edgeReads[n % edgeReads.length]!;
+  const edgeProbers = edgeReads.map(async ({ label, next }) => {
+    while (probing) {
       const { method, path, headers, body } = next();
       const start = performance.now();
       const answer = await fetch(`${stack.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(15_000) })
@@ -65,7 +64,7 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
       edgeAnswers.push({ label, start, end: performance.now(), ...answer });
       await sleep(50);
     }
-  })();
+  });
 
   let sent = 0;
   let downAt = 0;
@@ -115,7 +114,7 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
     if (pending.length) await sleep(1_000);
   }
   probing = false;
-  await Promise.all([prober, edgeProber]);
+  await Promise.all([prober, ...edgeProbers]);
 
   await applyInOrder(stack.databaseUrl, relabel(history, liveMarker, referenceMarker));
   const diff = differences(

@@ -405,12 +405,13 @@ export const proof: ResourceProof<Seeded> = {
         body: JSON.stringify({ slug: p }),
         expect: '4xx',
       })),
-      // The owner's own request: a payload that happens to be a valid slug publishes (and moves) the page.
-      t('publish: own project, payload as slug', (p) => ({
+      // The owner's own request: where `own-<payload>` is a valid slug, it publishes (and moves) the
+      // page; the prefix keeps it off the slugs `page: payload as slug` expects to find nothing at.
+      t('publish: own project, payload in the slug', (p) => ({
         method: 'PUT',
         path: `/v1/projects/${movingProject}/publication`,
         headers: asVictim,
-        body: JSON.stringify({ slug: p }),
+        body: JSON.stringify({ slug: `own-${p}` }),
         expect: 'lt500',
       })),
       t('publish: own project, payload as the raw body or a wrong-typed slug', (p, n) => ({
