@@ -118,7 +118,7 @@ const PNG = randomPng(64);
 
 /** The items in turn, round and round. */
 function cycle(items: string[], what: string): () => string {
-  if (items.length === 0) throw new Error(`no ${what} seeded`);
+  if (items.length === 0) throw new Error(`nothing to request: no ${what}`);
   let n = 0;
   return () => items[n++ % items.length]!;
 }
@@ -131,14 +131,7 @@ export const proof: ResourceProof<Seeded> = {
     const projectIds = await mapConcurrent(
       Array.from({ length: 120 }, (_, n) => n),
       8,
-      async (n) =>
-        created(
-          await api.fetch('/v1/projects', {
-            method: 'POST',
-            headers: { ...json, ...bearer(listToken) },
-            body: JSON.stringify({ name: `Seeded project ${n}`, description: 'Seeded by the benchmark.' }),
-          }),
-        ),
+      (n) => createProject(api, listToken, `Seeded project ${n}`),
     );
     // Published pages with a file each, read once so that KV holds them.
     const publisher = await api.signUp('publisher');
