@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { roundTripsIn } from '../../scripts/lib/resource-proof.ts';
 import { proofsOf } from '../resources.ts';
 import { type ScenarioContext, scenarioCatalogue, scenarioNamed } from './scenarios.ts';
 
@@ -48,8 +49,6 @@ export interface LoadResult {
   /** A few error responses, for diagnosis. */
   errorSamples: { status: number; body: string }[];
 }
-
-const ROUND_TRIPS = /db;dur=[\d.]+;desc="(\d+) round trips"/;
 
 /** Runs a scenario in a child process and returns what it measured. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -93,9 +92,9 @@ async function main(specFile: string): Promise<void> {
           statuses[status] = (statusCountOf(statuses, status) ?? 0) + 1;
           // Raw header names, as the server spelled them.
           const timing = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'server-timing')?.[1];
-          const match = ROUND_TRIPS.exec(Array.isArray(timing) ? timing.join(',') : (timing ?? ''));
-          if (match) roundTrips[match[1]!] = (roundTrips[match[1]!] ?? 0) + 1;
-          else withoutServerTiming++;
+          const count = roundTripsIn(Array.isArray(timing) ? timing.join(',') : timing);
+          if (count === undefined) withoutServerTiming++;
+          else roundTrips[count] = (roundTrips[count] ?? 0) + 1;
           if (status >= 200 && status < 300 && body.startsWith('{"outcome"')) {
             const outcome = (JSON.parse(body) as { outcome: string }).outcome;
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;

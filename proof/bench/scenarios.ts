@@ -3,7 +3,7 @@
 // the reliability suite's load check (proof/reliability/). Runs in the load process
 // (proof/bench/load.ts), never in the process that drives wrangler.
 import { clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
-import { bearer, type Json, type ProofRequest } from '../../scripts/lib/resource-proof.ts';
+import { bearer, type Json, type ProofApi, type ProofRequest } from '../../scripts/lib/resource-proof.ts';
 import type { LoadedProof } from '../resources.ts';
 
 /** Everything a load process needs to build valid requests; serialisable. */
@@ -27,6 +27,10 @@ export interface Scenario {
   bench: boolean;
   /** Its share of `mixed`. */
   mixedWeight: number;
+  /** Database round trips every response reports (ProofScenario.roundTrips); `mixed`: undefined, at most 1. */
+  roundTrips?: 0 | 1;
+  /** Fresh data for `count` requests that cannot repeat (ProofScenario.prepare). */
+  prepare?(context: ScenarioContext, api: ProofApi, count: number): Promise<ScenarioContext>;
   requests(context: ScenarioContext): RequestSource;
 }
 
@@ -37,15 +41,23 @@ export interface Scenario {
  */
 export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
   const own = proofs.flatMap(({ folder, proof }) =>
-    Object.entries(proof.scenarios).map(
-      ([name, scenario]): Scenario => ({
+    Object.entries(proof.scenarios).map(([name, scenario]): Scenario => {
+      const { prepare } = scenario;
+      return {
         name: `${folder}-${name}`,
         label: scenario.label,
         bench: scenario.bench,
         mixedWeight: scenario.mixedWeight,
+        roundTrips: scenario.roundTrips,
+        ...(prepare && {
+          prepare: async (context, api, count) => ({
+            ...context,
+            resources: { ...context.resources, [folder]: await prepare(api, context.resources[folder]!, count) },
+          }),
+        }),
         requests: (context) => scenario.requests(context.resources[folder]!, context.marker),
-      }),
-    ),
+      };
+    }),
   );
   const endpoints: Scenario[] = [
     {
@@ -53,6 +65,7 @@ export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
       label: 'GET /health',
       bench: true,
       mixedWeight: 2,
+      roundTrips: 0,
       requests: () => () => ({ method: 'GET', path: '/health', headers: {} }),
     },
     {
@@ -60,6 +73,7 @@ export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
       label: 'GET /ready',
       bench: false,
       mixedWeight: 1,
+      roundTrips: 1,
       requests: () => () => ({ method: 'GET', path: '/ready', headers: {} }),
     },
     {
@@ -67,6 +81,7 @@ export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
       label: 'GET /v1/me',
       bench: true,
       mixedWeight: 4,
+      roundTrips: 1,
       requests: (context) => {
         const token = cycle(context.meTokens);
         return () => ({ method: 'GET', path: '/v1/me', headers: bearer(token()) });
@@ -78,6 +93,7 @@ export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
       label: 'POST /webhooks/clerk (fresh events)',
       bench: true,
       mixedWeight: 3,
+      roundTrips: 1,
       requests: (context) => {
         const stream = freshEvents(context.marker, 'w', 1_000);
         return () => signed(context.webhookSecret, stream());
@@ -88,6 +104,7 @@ export function scenarioCatalogue(proofs: LoadedProof[]): Scenario[] {
       label: 'POST /webhooks/clerk (30% duplicates, shuffled)',
       bench: true,
       mixedWeight: 0,
+      roundTrips: 1,
       requests: (context) => {
         const stream = eventsWithDuplicates(context.marker, 0.3);
         return () => signed(context.webhookSecret, stream());

@@ -1,6 +1,6 @@
 // Talking to a running local stack from Node: signed webhook deliveries, the Worker as the
-// resources' proof code sees it, Server-Timing round trips, and the server-side views the
-// benchmark and the reliability suite read (pg_stat_statements, pg_stat_activity, row counts).
+// resources' proof code sees it, and the server-side views the benchmark and the reliability
+// suite read (pg_stat_statements, pg_stat_activity, row counts).
 import pg from 'pg';
 import { type ClerkEnvelope, clerkEvents, signDelivery } from '../../scripts/lib/clerk-events.ts';
 import type { LocalStack } from '../../scripts/lib/local-stack.ts';
@@ -47,12 +47,6 @@ export function proofApi(stack: LocalStack, marker: string): ProofApi {
       return stack.sessionToken({ sub: id, organization });
     },
   };
-}
-
-/** Database round trips the Worker reported for a response (Server-Timing). */
-export function roundTripsOf(response: Response): number | undefined {
-  const match = /db;dur=[\d.]+;desc="(\d+) round trips"/.exec(response.headers.get('server-timing') ?? '');
-  return match ? Number(match[1]) : undefined;
 }
 
 /** An observer connection to the stack's server (its `postgres` database, not the app's). */

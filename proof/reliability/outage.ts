@@ -3,8 +3,13 @@
 // a 5xx is redelivered as Svix would (same svix id and body, new signature) until it succeeds.
 // Passes when /ready went 503 during the outage and 200 after it, the same `wrangler dev` process
 // served throughout (no restart), no answer was anything but 200 or 503, nothing was lost, and the
-// final state equals the in-order result.
+// final state equals the in-order result. Meanwhile the requests served without the database
+// (scenarios of 0 round trips: /health, and each resource's reads from KV or R2, seeded and read
+// once before) are sent in turn: every one, including those sent while PostgreSQL is down, must
+// answer 200 with 0 round trips.
 import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
+import { roundTripsIn } from '../../scripts/lib/resource-proof.ts';
+import { scenarioCatalogue } from '../bench/scenarios.ts';
 import { deliver } from '../bench/stack-client.ts';
 import type { CheckResult, SuiteContext } from './check.ts';
 import { sleep, tally } from './check.ts';
@@ -41,15 +46,39 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
     }
   })();
 
+  // The requests served without the database, one after another of each, for the whole check.
+  const edgeReads = scenarioCatalogue(context.proofs)
+    .filter((scenario) => scenario.roundTrips === 0)
+    .map((scenario) => ({ label: scenario.label, next: scenario.requests({ ...context.seeded, marker: `${run}E` }) }));
+  const edgeAnswers: EdgeAnswer[] = [];
+  const edgeProbers = edgeReads.map(async ({ label, next }) => {
+    while (probing) {
+      const { method, path, headers, body } = next();
+      const start = performance.now();
+      const answer = await fetch(`${stack.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(15_000) })
+        .then(async (response) => {
+          await response.body?.cancel();
+          return { status: response.status, roundTrips: roundTripsIn(response.headers.get('server-timing')) };
+        })
+        .catch(() => ({ status: 0, roundTrips: undefined }));
+      edgeAnswers.push({ label, start, end: performance.now(), ...answer });
+      await sleep(50);
+    }
+  });
+
   let sent = 0;
   let downAt = 0;
+  let stoppedAt = 0;
+  let restartAt = 0;
   let upAt = 0;
   const outage = (async () => {
     while (sent < stream.length * OUTAGE.stopAfterShare) await sleep(20);
     context.log(`  stopping PostgreSQL after ${sent} deliveries`);
     downAt = performance.now();
     await stack.stopDatabase();
+    stoppedAt = performance.now();
     await sleep(OUTAGE.downSeconds * 1000);
+    restartAt = performance.now();
     await stack.startDatabase();
     upAt = performance.now();
     context.log(`  PostgreSQL started again after ${Math.round(upAt - downAt)} ms`);
@@ -85,7 +114,7 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
     if (pending.length) await sleep(1_000);
   }
   probing = false;
-  await prober;
+  await Promise.all([prober, ...edgeProbers]);
 
   await applyInOrder(stack.databaseUrl, relabel(history, liveMarker, referenceMarker));
   const diff = differences(
@@ -99,6 +128,16 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
   const during = readiness.filter(({ at }) => at >= downAt && at <= upAt);
   const after = readiness.filter(({ at }) => at > upAt);
   const firstReadyAfter = after.find(({ status }) => status === 200);
+  // Sent after PostgreSQL had stopped and answered before it was started again.
+  const edgeDuring = edgeAnswers.filter(({ start, end }) => start >= stoppedAt && end <= restartAt);
+  const servedWithoutDatabase = (answer: EdgeAnswer) => answer.status === 200 && answer.roundTrips === 0;
+  const edgeFailed = edgeAnswers.filter((answer) => !servedWithoutDatabase(answer));
+  const edgeFigure = edgeReads
+    .map(({ label }) => {
+      const during = edgeDuring.filter((answer) => answer.label === label);
+      return `${label} ${during.filter(servedWithoutDatabase).length}/${during.length}`;
+    })
+    .join(', ');
   const recoveryMs = firstReadyAfter ? Math.round(firstReadyAfter.at - upAt) : undefined;
 
   const failures: string[] = [];
@@ -114,6 +153,15 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
   if (lost !== 0) failures.push(`${lost} events lost (no ledger row)`);
   if (diff.length)
     failures.push(`${diff.length} rows differ from the in-order result: ${JSON.stringify(diff.slice(0, 5))}`);
+  for (const { label } of edgeReads) {
+    if (!edgeDuring.some((answer) => answer.label === label)) failures.push(`${label}: none sent during the outage`);
+  }
+  if (edgeFailed.length) {
+    failures.push(
+      `${edgeFailed.length} of ${edgeAnswers.length} requests served without the database answered otherwise than ` +
+        `200 with 0 round trips, e.g. ${JSON.stringify(edgeFailed.slice(0, 3))}`,
+    );
+  }
 
   return {
     name: 'database outage',
@@ -122,7 +170,8 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
       `PostgreSQL down ${((upAt - downAt) / 1000).toFixed(1)} s during ${stream.length} deliveries (${history.length} events): ` +
       `${failedFirst} answered 503 and were redelivered (${rounds} rounds); /ready ${during.filter((r) => r.status === 503).length}× 503 ` +
       `during, 200 again ${recoveryMs ?? '?'} ms after restart; same wrangler process (pid ${stack.wranglerPid}); ` +
-      `${lost} lost, ${diff.length} rows differ from the in-order result`,
+      `${lost} lost, ${diff.length} rows differ from the in-order result; served without the database while it ` +
+      `was down, 200 with 0 round trips: ${edgeFigure}`,
     failures,
     details: {
       deliveries: stream.length,
@@ -140,9 +189,23 @@ export async function outageCheck(context: SuiteContext): Promise<CheckResult> {
       differingRows: diff,
       wranglerPid: stack.wranglerPid,
       wranglerAlive,
+      withoutDatabase: {
+        sent: edgeAnswers.length,
+        duringOutage: edgeDuring.length,
+        statuses: tally(edgeAnswers.map((answer) => answer.status)),
+        failed: edgeFailed.slice(0, 20),
+      },
     },
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
+}
+
+interface EdgeAnswer {
+  label: string;
+  start: number;
+  end: number;
+  status: number;
+  roundTrips: number | undefined;
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<boolean> {

@@ -33,6 +33,19 @@ export interface ProofScenario<Seeded extends Json> {
   bench: boolean;
   /** Its share of the reliability suite's mixed load, next to the core endpoints' 10; 0: not in it. */
   mixedWeight: number;
+  /**
+   * The database round trips every response reports (Server-Timing): 0 for one answered from an
+   * edge store (KV, R2) alone, which the database outage check also sends while PostgreSQL is
+   * down. The benchmark fails on any other count.
+   */
+  roundTrips: 0 | 1;
+  /**
+   * For requests that must each be the first of their kind (a cache miss, which the first request
+   * fills): creates, through the Worker, what `count` more of them need and returns the seed to
+   * build them from. The benchmark calls it before each run of the scenario (warm-up and measured)
+   * with that run's number of requests; leave its mixedWeight at 0.
+   */
+  prepare?(api: ProofApi, seeded: Seeded, count: number): Promise<Seeded>;
   /** A stream of requests; `marker` is unique per run (use it in Idempotency-Keys and names). */
   requests(seeded: Seeded, marker: string): () => ProofRequest;
 }
@@ -83,6 +96,12 @@ export interface ResourceProof<Seeded extends Json> {
    * same `Location`.
    */
   verbatim(payload: string): { path: string; body: Record<string, string> };
+}
+
+/** The database round trips a response reports in `Server-Timing: db;dur=X;desc="N round trips"`. */
+export function roundTripsIn(serverTiming: string | null | undefined): number | undefined {
+  const match = /db;dur=[\d.]+;desc="(\d+) round trips"/.exec(serverTiming ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -25,6 +25,11 @@ const REWRITTEN_BY_THE_EDGE_HALF: Record<string, string[]> = {
     "import { findProject, insertProject, listProjects } from './queries.ts';",
   ],
   'schemas.ts': [],
+  'proof.ts': [
+    "// /v1/projects scenarios of `npm run bench` and of the reliability suite's mixed load, and the",
+    '// request shapes and valid payloads of its hostile-input check.',
+    '    return { listToken, projectIds, createTokens };',
+  ],
   'fuzz.test.ts': ['// Bad input of every kind is a 4xx problem, never a 500, and always a documented answer.'],
   'queries.ts': [
     "import type { Database } from '../../db/client.ts';",

@@ -16,6 +16,7 @@ import {
   bearer,
   percentEncode as enc,
   jsonContent as json,
+  type ProofApi,
   type ResourceProof,
   hostileTemplate as t,
 } from '../../scripts/lib/resource-proof.ts';
@@ -34,6 +35,17 @@ async function created(response: Response): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
+/** Creates ${n.a} ${n.singularWords} of \`token\`'s ${org ? 'organization' : 'user'}. */
+async function create${n.pascal}(api: ProofApi, token: string, name: string): Promise<string> {
+  return created(
+    await api.fetch('${path}', {
+      method: 'POST',
+      headers: { ...json, ...bearer(token) },
+      body: JSON.stringify({ name, description: 'Seeded by the proof suites.' }),
+    }),
+  );
+}
+
 export const proof: ResourceProof<Seeded> = {
   seed: async (api) => {
     const listToken = await api.signUp('lister'${asOrg});
@@ -42,14 +54,7 @@ export const proof: ResourceProof<Seeded> = {
     const ${n.camel}Ids = await mapConcurrent(
       Array.from({ length: 120 }, (_, n) => n),
       8,
-      async (n) =>
-        created(
-          await api.fetch('${path}', {
-            method: 'POST',
-            headers: { ...json, ...bearer(listToken) },
-            body: JSON.stringify({ name: \`Seeded ${n.singularWords} \${n}\`, description: 'Seeded by the benchmark.' }),
-          }),
-        ),
+      (n) => create${n.pascal}(api, listToken, \`Seeded ${n.singularWords} \${n}\`),
     );
     return { listToken, ${n.camel}Ids, createTokens };
   },
@@ -59,12 +64,14 @@ export const proof: ResourceProof<Seeded> = {
       label: 'GET ${path}?limit=50',
       bench: true,
       mixedWeight: 4,
+      roundTrips: 1,
       requests: (seeded) => () => ({ method: 'GET', path: '${path}?limit=50', headers: bearer(seeded.listToken) }),
     },
     get: {
       label: 'GET ${path}/:id',
       bench: false,
       mixedWeight: 3,
+      roundTrips: 1,
       requests: (seeded) => {
         let n = 0;
         return () => ({
@@ -78,6 +85,7 @@ export const proof: ResourceProof<Seeded> = {
       label: 'POST ${path} (Idempotency-Key)',
       bench: true,
       mixedWeight: 3,
+      roundTrips: 1,
       requests: (seeded, marker) => {
         let n = 0;
         return () => {
