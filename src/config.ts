@@ -3,7 +3,7 @@
 // and a route only requires the configuration it uses (/health needs none).
 import { Webhook } from 'svix';
 import { z } from 'zod';
-import type { DbTarget } from '../db/client.ts';
+import { bundledDbDriver, type DbTarget } from '../db/client.ts';
 
 /** Variables the Worker reads that are optional, so `wrangler types` cannot list them. */
 export interface OptionalBindings {
@@ -47,7 +47,10 @@ const databaseSchema = z.object({
   NEON_HTTP_ENDPOINT: z.url().optional(),
 });
 
-/** Picks the driver: Neon HTTP when forced or when only DATABASE_URL is set, else Hyperdrive. */
+/**
+ * Picks the driver: the one the Worker is built with (wrangler.toml [define] BUNDLED_DB_DRIVER);
+ * with both, Neon HTTP when forced or when only DATABASE_URL is set, else Hyperdrive.
+ */
 function databaseTarget(env: Bindings): DbTarget {
   const vars = parse(databaseSchema, {
     DB_DRIVER: emptyToUndefined(env.DB_DRIVER),
@@ -62,8 +65,18 @@ function databaseTarget(env: Bindings): DbTarget {
       'NEON_HTTP_ENDPOINT is for local development only (APP_ENV=development); remove it from this environment',
     );
   }
+  const bundled = bundledDbDriver();
+  if (bundled && vars.DB_DRIVER && vars.DB_DRIVER !== bundled) {
+    throw new ConfigError(
+      ['DB_DRIVER'],
+      `DB_DRIVER is ${vars.DB_DRIVER}, but this Worker is built with the ${bundled} driver only (BUNDLED_DB_DRIVER in wrangler.toml [define])`,
+    );
+  }
   const hyperdrive = env.HYPERDRIVE?.connectionString;
-  if (vars.DB_DRIVER === 'neon-http' || (!hyperdrive && vars.DATABASE_URL)) {
+  const neonHttp = bundled
+    ? bundled === 'neon-http'
+    : vars.DB_DRIVER === 'neon-http' || (!hyperdrive && vars.DATABASE_URL);
+  if (neonHttp) {
     if (!vars.DATABASE_URL) {
       throw new ConfigError(['DATABASE_URL'], 'DATABASE_URL is required when DB_DRIVER=neon-http');
     }

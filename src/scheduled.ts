@@ -15,7 +15,7 @@ export async function runScheduled(
   env: Bindings,
   ctx: ExecutionContext,
 ): Promise<void> {
-  const { db, close } = createRequestDb(databaseConfig(env));
+  const { db, close } = await createRequestDb(databaseConfig(env));
   try {
     const pruned = await pruneLedger(db);
     const erased = await eraseSpentPayloads(db);
