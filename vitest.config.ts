@@ -21,7 +21,7 @@ const workersProject = (driver: 'pg' | 'neon-http') => ({
   extends: true as const,
   // The zod the Worker bundle gets (wrangler.toml [alias]), so the tests run what deploys.
   resolve: {
-    alias: [{ find: /^zod$/, replacement: fileURLToPath(import.meta.resolve('./src/lib/zod-without-locales.js')) }],
+    alias: [{ find: /^zod$/, replacement: fileURLToPath(import.meta.resolve('./src/lib/zod-slim.js')) }],
   },
   plugins: [
     cloudflareTest(({ inject }) => ({
