@@ -289,11 +289,15 @@ function relaxedConfig(folder: string): string {
   const config = parse(readFileSync(WRANGLER_CONFIG, 'utf8')) as {
     main: string;
     assets?: { directory: string };
+    alias?: Record<string, string>;
     ratelimits?: { simple: { limit: number } }[];
   };
   const root = path.dirname(WRANGLER_CONFIG);
   config.main = path.resolve(root, config.main);
   if (config.assets) config.assets.directory = path.resolve(root, config.assets.directory);
+  for (const [name, target] of Object.entries(config.alias ?? {})) {
+    if (target.startsWith('.')) config.alias![name] = path.resolve(root, target);
+  }
   for (const limiter of config.ratelimits ?? []) limiter.simple.limit = RELAXED_RATE_LIMIT;
   const file = path.join(folder, 'wrangler.toml');
   writeFileSync(file, stringify(config));
