@@ -15,7 +15,7 @@ const TEST_WEBHOOK_SECRETS = ['old-webhook-secret-for-tests', 'new-webhook-secre
 // the run to exit non-zero): proof that a failing test fails the run, global setup included.
 const selfCheck = process.env.TEST_SELF_CHECK === '1';
 const workerTests = selfCheck ? ['test/self-check/*.test.ts'] : ['src/**/*.test.ts', 'test/**/*.test.ts'];
-const nodeTests = selfCheck ? ['test/self-check/*.test.ts'] : ['scripts/**/*.test.ts'];
+const nodeTests = selfCheck ? ['test/self-check/*.test.ts'] : ['scripts/**/*.test.ts', 'proof/**/*.test.ts'];
 
 const workersProject = (driver: 'pg' | 'neon-http') => ({
   extends: true as const,
