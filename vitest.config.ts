@@ -3,6 +3,7 @@
 // endpoint, both against the same real PostgreSQL started by test/global-setup.ts.
 // Node-side tooling (scripts/) is tested in a plain Node project.
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -18,6 +19,10 @@ const nodeTests = selfCheck ? ['test/self-check/*.test.ts'] : ['scripts/**/*.tes
 
 const workersProject = (driver: 'pg' | 'neon-http') => ({
   extends: true as const,
+  // The zod the Worker bundle gets (wrangler.toml [alias]), so the tests run what deploys.
+  resolve: {
+    alias: [{ find: /^zod$/, replacement: fileURLToPath(import.meta.resolve('./src/lib/zod-slim.js')) }],
+  },
   plugins: [
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },

@@ -2,8 +2,9 @@
 // the connection string, password included, to whatever host it names.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { createApp } from './app.ts';
+import { databaseConfig } from './config.ts';
 
 async function ready(overrides: Record<string, unknown>): Promise<Response> {
   const ctx = createExecutionContext();
@@ -46,5 +47,31 @@ describe('NEON_HTTP_ENDPOINT', () => {
     const response = await ready({ NEON_HTTP_ENDPOINT: neonHttpEndpoint, APP_ENV: 'production' });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ type: '/problems/misconfigured' });
+  });
+});
+
+// A deployment's bundle carries one driver (wrangler.toml [define] BUNDLED_DB_DRIVER; esbuild
+// replaces the name with its value). Unbuilt, as here, it is a global the tests can set.
+describe('BUNDLED_DB_DRIVER', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('with pg only, DB_DRIVER=neon-http is a 500 problem naming both', async () => {
+    vi.stubGlobal('BUNDLED_DB_DRIVER', 'pg');
+    const response = await ready({ ...neonHttpThroughLocalEndpoint, APP_ENV: 'development' });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({
+      type: '/problems/misconfigured',
+      detail: expect.stringMatching(/DB_DRIVER is neon-http.*BUNDLED_DB_DRIVER/),
+    });
+  });
+
+  it('with neon-http only, is the driver even when HYPERDRIVE is bound', async () => {
+    vi.stubGlobal('BUNDLED_DB_DRIVER', 'neon-http');
+    const neonHttpUnforced = { ...neonHttpThroughLocalEndpoint, DB_DRIVER: '' };
+    const response = await ready({ ...neonHttpUnforced, APP_ENV: 'development' });
+    expect(response.status).toBe(200);
+    expect(databaseConfig({ ...env, ...neonHttpUnforced, APP_ENV: 'development' }).driver).toBe('neon-http');
   });
 });

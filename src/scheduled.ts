@@ -3,8 +3,6 @@
 // changes and runs the resources' own scheduled work (src/resources.ts). Each part is bounded, so
 // a run never outlives its CPU and wall-time limits.
 import { createRequestDb } from '../db/client.ts';
-import { eraseSpentPayloads, pruneLedger } from './clerk/ledger.ts';
-import { CRON_RECONCILE, reconcileClerk } from './clerk/reconcile.ts';
 import { type Bindings, clerkApiConfig, databaseConfig } from './config.ts';
 import { pruneIdempotencyKeys } from './lib/idempotency.ts';
 import { log } from './lib/log.ts';
@@ -15,8 +13,13 @@ export async function runScheduled(
   env: Bindings,
   ctx: ExecutionContext,
 ): Promise<void> {
-  const { db, close } = createRequestDb(databaseConfig(env));
+  const { db, close } = await createRequestDb(databaseConfig(env));
   try {
+    // Loaded here, not at startup: isolates that only serve requests never need them.
+    const [{ eraseSpentPayloads, pruneLedger }, { CRON_RECONCILE, reconcileClerk }] = await Promise.all([
+      import('./clerk/ledger.ts'),
+      import('./clerk/reconcile.ts'),
+    ]);
     const pruned = await pruneLedger(db);
     const erased = await eraseSpentPayloads(db);
     const prunedIdempotencyKeys = await pruneIdempotencyKeys(db);

@@ -1,7 +1,8 @@
 // Shared helpers for tests that run inside workerd against the real Worker.
 import { env, exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
-import { createRequestDb, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
+import { pgDb } from '../db/pg.ts';
 import { organizations, users } from '../db/schema.ts';
 
 /**
@@ -30,7 +31,7 @@ export function roundTrips(response: Response): number {
 
 /** A direct connection for arranging and asserting database state (pg over the local socket). */
 export function testDb(): { db: Database; close: () => Promise<void> } {
-  return createRequestDb({ driver: 'pg', connectionString: env.HYPERDRIVE.connectionString });
+  return pgDb(env.HYPERDRIVE.connectionString, (work) => work());
 }
 
 /** A unique suffix so each test file's rows never collide with another's. */

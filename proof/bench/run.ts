@@ -144,10 +144,16 @@ const results: BenchResults = {
 
 if (withSize) {
   log('measuring the Worker bundle (wrangler deploy --dry-run) and startup CPU (wrangler check startup)');
-  results.size = measureSize();
-  log(
-    `bundle ${results.size.deployed.gzipKiB} KiB gzip as deployed (${results.size.unminified.gzipKiB} KiB unminified)`,
-  );
+  // At least 7 interleaved startup runs for the committed figures; --quick only checks it works.
+  results.size = measureSize({ startupRuns: args.quick ? 3 : 7, command: results.command });
+  for (const deployment of results.size.deployments) log(`bundle ${deployment.name}: ${deployment.gzipKiB} KiB gzip`);
+  for (const startup of results.size.startups) {
+    log(
+      'error' in startup
+        ? `startup ${startup.name}: not measured (${startup.error})`
+        : `startup ${startup.name}: ${startup.cpuMs} ms CPU, floor ${startup.floorCpuMs} ms, +${startup.cpuAboveFloorMs} ms`,
+    );
+  }
 }
 
 for (const driver of drivers) {

@@ -309,11 +309,15 @@ function relaxedConfig(folder: string, wranglerConfig: string): string {
   const config = parse(readFileSync(wranglerConfig, 'utf8')) as {
     main: string;
     assets?: { directory: string };
+    alias?: Record<string, string>;
     ratelimits?: { simple: { limit: number } }[];
   };
   const root = path.dirname(wranglerConfig);
   config.main = path.resolve(root, config.main);
   if (config.assets) config.assets.directory = path.resolve(root, config.assets.directory);
+  for (const [name, target] of Object.entries(config.alias ?? {})) {
+    if (target.startsWith('.')) config.alias![name] = path.resolve(root, target);
+  }
   for (const limiter of config.ratelimits ?? []) limiter.simple.limit = RELAXED_RATE_LIMIT;
   const file = path.join(folder, 'wrangler.toml');
   writeFileSync(file, stringify(config));

@@ -3,10 +3,9 @@
 // the user is fetched once from Clerk's Backend API and stored through the webhook's own winner
 // rule (applyUserSnapshot), so whichever copy is newer wins, whatever arrives first. That
 // first call costs three round trips (read, write, read back); every later call costs one. A user
-// Clerk does not know is a 404, remembered for a minute (src/me/unknown-users.ts).
+// Clerk does not know is a 404, remembered for a minute (src/me/unknown-users.ts). The Clerk client
+// and the sync code load for that first call only, not at isolate startup.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { fetchClerkUser } from '../clerk/backend-api.ts';
-import { API_EVENT_ID, applyUserSnapshot } from '../clerk/sync.ts';
 import { clerkApiConfig } from '../config.ts';
 import { log } from '../lib/log.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
@@ -38,6 +37,10 @@ export const meRoutes = new OpenAPIHono<AppEnv>().openapi(getMeRoute, async (c) 
 
   const origin = new URL(c.req.url).origin;
   if (await isKnownUnknown(origin, caller.userId)) throw deletedUser();
+  const [{ fetchClerkUser }, { API_EVENT_ID, applyUserSnapshot }] = await Promise.all([
+    import('../clerk/backend-api.ts'),
+    import('../clerk/sync.ts'),
+  ]);
   const lookup = await fetchClerkUser(clerkApiConfig(c.env), caller.userId);
   if (lookup.status === 'not-found') {
     await rememberUnknown(origin, caller.userId);

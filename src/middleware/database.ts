@@ -6,7 +6,7 @@ import { databaseConfig } from '../config.ts';
 import type { AppEnv } from '../types.ts';
 
 export const database = createMiddleware<AppEnv>(async (c, next) => {
-  const { db, close } = createRequestDb(databaseConfig(c.env), c.var.dbStats);
+  const { db, close } = await createRequestDb(databaseConfig(c.env), c.var.dbStats);
   c.set('db', db);
   try {
     await next();

@@ -3,15 +3,15 @@
 // a bad signature is 401, a payload we cannot read is 422 (kept in the ledger for replay).
 // A bad signature also counts against the sender's IP (429 over the limit, which Svix retries
 // like the 401); a validly signed delivery is never rate-limited (README, "Security").
+// Verification and processing (svix, the event schemas, the sync code) load on the first delivery:
+// an isolate that only serves the API never pays for them at startup.
 import { Hono } from 'hono';
-import { processDelivery } from '../../clerk/deliveries.ts';
 import { webhookConfig } from '../../config.ts';
 import { ApiError } from '../../lib/problem.ts';
 import { limitBody } from '../../middleware/body-limit.ts';
 import { database } from '../../middleware/database.ts';
 import { countFailedAuthentication } from '../../middleware/rate-limit.ts';
 import type { AppEnv } from '../../types.ts';
-import { isSignedBy, svixHeaders } from './verify.ts';
 
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 
@@ -21,6 +21,7 @@ export const clerkWebhookRoutes = new Hono<AppEnv>().post(
   database,
   async (c) => {
     const { signingSecrets } = webhookConfig(c.env);
+    const { isSignedBy, svixHeaders } = await import('./verify.ts');
     const headers = svixHeaders((name) => c.req.header(name));
     if (!headers) {
       await countFailedAuthentication(c);
@@ -31,6 +32,7 @@ export const clerkWebhookRoutes = new Hono<AppEnv>().post(
       await countFailedAuthentication(c);
       throw invalidSignature('The signature does not match, or the timestamp is more than 5 minutes off.');
     }
+    const { processDelivery } = await import('../../clerk/deliveries.ts');
     const result = await processDelivery(c.var.db, headers['svix-id'], payload);
     if ('failed' in result) throw new ApiError('invalid-event', result.failed);
     return c.json({ outcome: result.outcome });

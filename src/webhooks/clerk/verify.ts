@@ -1,5 +1,5 @@
 // Svix signature verification over the raw body, with several secrets during rotation.
-import { type Webhook, WebhookVerificationError } from 'svix';
+import { Webhook, WebhookVerificationError } from 'svix';
 
 export interface SvixHeaders {
   'svix-id': string;
@@ -20,10 +20,10 @@ export function svixHeaders(get: (name: string) => string | undefined): SvixHead
  * True when the body is signed by any of the secrets and the timestamp is within 5 minutes
  * (svix's tolerance). `svix` 2.x throws on failure and returns nothing on success.
  */
-export function isSignedBy(secrets: readonly Webhook[], body: string, headers: SvixHeaders): boolean {
+export function isSignedBy(secrets: readonly string[], body: string, headers: SvixHeaders): boolean {
   for (const secret of secrets) {
     try {
-      secret.verify(body, { ...headers });
+      new Webhook(secret).verify(body, { ...headers });
       return true;
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
