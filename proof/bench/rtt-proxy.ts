@@ -26,6 +26,8 @@ export async function startDistanceProxy(
   const server = createServer((client) => {
     const upstream = tcpConnect(target.port, target.host);
     for (const socket of [client, upstream]) {
+      // No Nagle: a relayed message leaves when its delay is up, not when the last one was acknowledged.
+      socket.setNoDelay(true);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       socket.on('error', () => {

@@ -15,9 +15,9 @@ import { describeMachine, type Machine } from './machine.ts';
 import { DRIVER_LABELS } from './report.ts';
 import { checkParity } from './rtt-parity.ts';
 import { startDistanceProxy } from './rtt-proxy.ts';
-import type { Scenario } from './scenarios.ts';
+import type { Scenario, ScenarioContext } from './scenarios.ts';
 import { seed } from './seed.ts';
-import { databaseName, PostgresObserver } from './stack-client.ts';
+import { databaseName, PostgresObserver, proofApi } from './stack-client.ts';
 
 /** Few connections: the figures are what one request waits, not a saturated machine's queue. */
 export const RTT_CONNECTIONS = 2;
@@ -78,6 +78,31 @@ export interface RttOptions {
   log(message: string): void;
 }
 
+/**
+ * The baseline serves only what the comparison measures, so it gets only that part of the
+ * example's seed (src/projects/proof.ts): a lister with 120 projects and five creators. Its other
+ * routes (publication, assets) do not exist there; their seeded lists stay empty.
+ */
+async function seedBaseline(stack: LocalStack): Promise<ScenarioContext> {
+  const context = await seed(stack, []);
+  const api = proofApi(stack, `${context.marker}_projects`);
+  const listToken = await api.signUp('lister');
+  const createTokens: string[] = [];
+  for (let n = 0; n < 5; n++) createTokens.push(await api.signUp(`creator${n}`));
+  const projectIds: string[] = [];
+  for (let n = 0; n < 120; n++) {
+    const response = await api.fetch('/v1/projects', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${listToken}` },
+      body: JSON.stringify({ name: `Seeded project ${n}` }),
+    });
+    if (response.status !== 201) throw new Error(`seeding the baseline: ${response.status} ${await response.text()}`);
+    projectIds.push(((await response.json()) as { id: string }).id);
+  }
+  const projects = { listToken, createTokens, projectIds, pages: [], files: [], unreadPages: [] };
+  return { ...context, resources: { projects } };
+}
+
 export async function compareAtDistance(options: RttOptions): Promise<RttResults> {
   const { oneWayDelayMs, log } = options;
   const rows: RttRow[] = [];
@@ -108,7 +133,7 @@ export async function compareAtDistance(options: RttOptions): Promise<RttResults
       log(`${driver}: the baseline answered ${parityChecks[driver]} parity requests as the template did`);
       const contexts = {
         template: await seed(template.stack, options.proofs),
-        baseline: await seed(baseline.stack, options.proofs),
+        baseline: await seedBaseline(baseline.stack),
       };
       for (const scenario of options.scenarios) {
         const measured = {} as Record<Worker, RttMeasure>;
