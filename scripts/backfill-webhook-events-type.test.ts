@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { timeBudget } from '../test/budget.ts';
 import { applyMigrations } from './lib/migrations.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.ts';
@@ -55,7 +56,8 @@ async function types() {
   return rows[0];
 }
 
-describe('backfill-webhook-events-type', () => {
+// Each test starts the script up to three times (a Node process each) and migrates a database.
+describe('backfill-webhook-events-type', { timeout: timeBudget({ processes: 4 }) }, () => {
   it('copies event_type into type in batches, printing progress, and keeps types already written', async () => {
     const result = run('--batch-size', '500', '--sleep-ms', '0');
     expect(result.stderr).toBe('');

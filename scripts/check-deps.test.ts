@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { timeBudget } from '../test/budget.ts';
 import { actionPins } from './lib/action-pins.ts';
 import { checkPlatformBuilds, formatMissingBuild, type PackageLock } from './lib/platform-builds.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
@@ -199,13 +200,13 @@ function checkDeps(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       ['scripts/check-deps.ts', ...args],
-      { cwd: PROJECT_ROOT, timeout: 60_000 },
+      { cwd: PROJECT_ROOT, timeout: timeBudget({ processes: 2 }) },
       (error, stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stdout, stderr }),
     );
   });
 }
 
-describe('npm run check:deps', () => {
+describe('npm run check:deps', { timeout: timeBudget({ processes: 3 }) }, () => {
   it('passes on the repository as it is', async () => {
     const run = await checkDeps();
     expect(run.stderr).toBe('');

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { timeBudget } from '../test/budget.ts';
 import { freePort } from './lib/local-postgres.ts';
 import { PROJECT_ROOT } from './lib/project-root.ts';
 import { MAX_BODY_BYTES, type NeonHttpServer, postgresServerOf, startNeonHttpServer } from './neon-http-server.ts';
@@ -338,12 +339,12 @@ describe('a dev tool, not a door', () => {
     }
   });
 
-  it('has no option to listen anywhere else', async () => {
+  it('has no option to listen anywhere else', { timeout: timeBudget({ processes: 1 }) }, async () => {
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
         [path.join(PROJECT_ROOT, 'scripts/neon-http-server.ts'), '--postgres', '127.0.0.1:5432', '--host', '0.0.0.0'],
-        { timeout: 10_000 },
+        { timeout: timeBudget({ processes: 1 }) },
         (error, _stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stderr }),
       );
     });

@@ -34,7 +34,7 @@ usage: npm run bench [-- options]
 Requests/s, latency, errors and database round trips per endpoint on both drivers, plus the
 Worker's size and startup CPU, all against the local stack. Exits 1 when a target is missed.
 
-  (no options)        both drivers, 8 s per scenario after 2 s warm-up: about 6 minutes;
+  (no options)        both drivers, 8 s per scenario after 2 s warm-up: about 9 minutes;
                       writes proof/bench/results.json
   --update-readme     a full run also rewrites the tables in proof/bench/README.md and README.md
   --quick             3 s per scenario (about 2.5 minutes); writes proof/bench/out/ only

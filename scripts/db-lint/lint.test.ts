@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { timeBudget } from '../../test/budget.ts';
 import { MIGRATIONS_FOLDER } from '../lib/migration-files.ts';
 import { PROJECT_ROOT } from '../lib/project-root.ts';
 import { allMigrations, newMigrations } from './changed.ts';
@@ -59,7 +60,9 @@ describe('known-bad migrations', () => {
     expect(lintFiles([bad('drop-column.sql')]).map((f) => f.rule)).toEqual(['drop']);
   });
 
-  it('fails the command with exit code 1 and prints file:line, rule, risk and fix', () => {
+  it('fails the command with exit code 1 and prints file:line, rule, risk and fix', {
+    timeout: timeBudget({ processes: 1 }),
+  }, () => {
     const run = spawnSync(process.execPath, ['scripts/db-lint.ts', bad('index-not-concurrent.sql')], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
@@ -82,7 +85,7 @@ describe('known-good migrations', () => {
     expect(lintFiles([file]).map((f) => formatFinding(f))).toEqual([]);
   });
 
-  it('the command exits 0', () => {
+  it('the command exits 0', { timeout: timeBudget({ processes: 1 }) }, () => {
     const run = spawnSync(process.execPath, ['scripts/db-lint.ts', ...good], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(run.stdout).toContain('db:lint: ok');
     expect(run.status).toBe(0);
