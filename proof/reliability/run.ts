@@ -43,7 +43,7 @@ usage: npm run test:reliability [-- options]
 Load, webhook storm, database outage and hostile input against the whole local stack; each
 check bounded and printing its figure; exits 1 when one fails. Details: test-results/reliability.json.
 
-  (no options)       the pg driver, full counts: about 2.5 minutes
+  (no options)       the pg driver, full counts: about 10 minutes on a busy 2-core machine
   --quick            smaller counts, same checks and pass rules: about 1 minute
   --driver pg|neon-http|both     --only load,storm,outage,hostile,rate-limit     --seed n
   --update-readme    rewrites the README's Reliability table from this run
