@@ -20,15 +20,6 @@ export interface OptionalBindings {
 
 export type Bindings = Env & OptionalBindings;
 
-/** Built on first use: a schema built at module load costs every isolate's startup. */
-function onFirstUse<T>(build: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= build();
-    return value;
-  };
-}
-
 export class ConfigError extends Error {
   readonly variables: string[];
   constructor(variables: string[], message: string) {
@@ -38,7 +29,7 @@ export class ConfigError extends Error {
   }
 }
 
-const postgresUrl = onFirstUse(() =>
+const postgresUrl = () =>
   z
     .string()
     .trim()
@@ -48,16 +39,14 @@ const postgresUrl = onFirstUse(() =>
       } catch {
         return false;
       }
-    }, 'must be a postgres:// or postgresql:// URL'),
-);
+    }, 'must be a postgres:// or postgresql:// URL');
 
-const databaseSchema = onFirstUse(() =>
+const databaseSchema = () =>
   z.object({
     DB_DRIVER: z.enum(['pg', 'neon-http']).optional(),
     DATABASE_URL: postgresUrl().optional(),
     NEON_HTTP_ENDPOINT: z.url().optional(),
-  }),
-);
+  });
 
 /**
  * Picks the driver: the one the Worker is built with (wrangler.toml [define] BUNDLED_DB_DRIVER);
@@ -115,7 +104,11 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   throw new ConfigError(variables, `Invalid configuration (${reasons.join('; ')})`);
 }
 
-/** Memoizes a section per env object: validated once per isolate, not per request. */
+/**
+ * Memoizes a section per env object: validated once per isolate, not per request. The schemas
+ * are functions called from a section's load, so they too are built once, at first use, and
+ * never at isolate startup.
+ */
 function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
   const cache = new WeakMap<object, T>();
   return (env) => {
@@ -130,16 +123,15 @@ function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
 
 export const databaseConfig = section(databaseTarget);
 
-const commaList = onFirstUse(() =>
+const commaList = () =>
   z.string().transform((value) =>
     value
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  ),
-);
+  );
 
-const clerkSessionSchema = onFirstUse(() =>
+const clerkSessionSchema = () =>
   z.object({
     // Secret stores sometimes keep a PEM on one line with literal `\n`s.
     CLERK_JWT_KEY: z
@@ -151,8 +143,7 @@ const clerkSessionSchema = onFirstUse(() =>
     CLERK_ISSUER: z.url(),
     // Required, not optional: with no parties, Clerk would skip the `azp` check entirely.
     CLERK_AUTHORIZED_PARTIES: commaList().pipe(z.array(z.url()).min(1, 'must list at least one origin')),
-  }),
-);
+  });
 
 /** Session token verification (src/auth/session.ts): networkless, so no Clerk secret is needed. */
 export const clerkConfig = section((env) => {
@@ -164,9 +155,7 @@ export const clerkConfig = section((env) => {
   };
 });
 
-const clerkApiSchema = onFirstUse(() =>
-  z.object({ CLERK_API_URL: z.url(), CLERK_SECRET_KEY: z.string().trim().min(1) }),
-);
+const clerkApiSchema = () => z.object({ CLERK_API_URL: z.url(), CLERK_SECRET_KEY: z.string().trim().min(1) });
 
 /** Clerk Backend API calls (src/clerk/backend-api.ts). */
 export const clerkApiConfig = section((env) => {
@@ -174,7 +163,7 @@ export const clerkApiConfig = section((env) => {
   return { apiUrl: vars.CLERK_API_URL.replace(/\/+$/, ''), secretKey: vars.CLERK_SECRET_KEY };
 });
 
-const webhookSchema = onFirstUse(() =>
+const webhookSchema = () =>
   z.object({
     // One or more `whsec_` secrets, space-separated during a rotation.
     CLERK_WEBHOOK_SIGNING_SECRET: z
@@ -185,8 +174,7 @@ const webhookSchema = onFirstUse(() =>
           .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must hold space-separated whsec_ secrets'))
           .min(1, 'must hold at least one whsec_ secret'),
       ),
-  }),
-);
+  });
 
 /** Webhook signature verification (src/webhooks/clerk/). */
 export const webhookConfig = section((env) => {
@@ -195,23 +183,18 @@ export const webhookConfig = section((env) => {
 });
 
 // Optional: without it no browser origin may call (every route, /health included, still works).
-const httpSchema = onFirstUse(() =>
-  z.object({ CORS_ORIGINS: z.string().default('').pipe(commaList()).pipe(z.array(z.url())) }),
-);
+const httpSchema = () => z.object({ CORS_ORIGINS: z.string().default('').pipe(commaList()).pipe(z.array(z.url())) });
 
 /** CORS (src/app.ts): the origins whose browsers may call the API. */
 export const httpConfig = section((env) => ({ corsOrigins: parse(httpSchema(), env).CORS_ORIGINS }));
 
 // The Workers Rate Limiting bindings ([[ratelimits]] in wrangler.toml, one set per environment).
-const rateLimiter = onFirstUse(() =>
+const rateLimiter = () =>
   z.custom<RateLimit>(
     (value) => typeof (value as Partial<RateLimit> | undefined)?.limit === 'function',
     'must be a [[ratelimits]] binding',
-  ),
-);
-const rateLimitSchema = onFirstUse(() =>
-  z.object({ RATE_LIMIT_CALLER: rateLimiter(), RATE_LIMIT_CLIENT_IP: rateLimiter() }),
-);
+  );
+const rateLimitSchema = () => z.object({ RATE_LIMIT_CALLER: rateLimiter(), RATE_LIMIT_CLIENT_IP: rateLimiter() });
 
 /** Abuse limits (src/middleware/rate-limit.ts): per caller, and per client IP. */
 export const rateLimitConfig = section((env) => {
@@ -221,11 +204,10 @@ export const rateLimitConfig = section((env) => {
 
 export const DEFAULT_MAX_ROWS_PER_OWNER = 10_000;
 
-const quotaSchema = onFirstUse(() =>
+const quotaSchema = () =>
   z.object({
     MAX_ROWS_PER_OWNER: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_ROWS_PER_OWNER),
-  }),
-);
+  });
 
 /** The per-owner quota of every owned resource (src/lib/owned-resource.ts `insertOwned`). */
 export const quotaConfig = section((env) => ({
@@ -234,7 +216,7 @@ export const quotaConfig = section((env) => ({
   }).MAX_ROWS_PER_OWNER,
 }));
 
-const diagnosticsSchema = onFirstUse(() => z.object({ SERVER_TIMING: z.enum(['true', 'false']).optional() }));
+const diagnosticsSchema = () => z.object({ SERVER_TIMING: z.enum(['true', 'false']).optional() });
 
 /**
  * Server-Timing with the database time and round trips (src/middleware/request-context.ts): in
