@@ -24,28 +24,25 @@ function clientIp(c: Context<AppEnv>): string {
   return c.req.header('cf-connecting-ip') ?? 'unknown';
 }
 
-async function allowed(limiter: RateLimit, key: string): Promise<boolean> {
-  return (await limiter.limit({ key })).success;
+/** Counts one request under `key`; throws 429 with `detail` over the limit. */
+async function count(limiter: RateLimit, key: string, detail: string): Promise<void> {
+  if (!(await limiter.limit({ key })).success) throw rateLimited(detail);
 }
 
 /** Counts a request of an authenticated caller; throws 429 over the per-caller limit. */
 export async function limitCaller(c: Context<AppEnv>, clerkUserId: string): Promise<void> {
-  if (!(await allowed(rateLimitConfig(c.env).perCaller, clerkUserId))) {
-    throw rateLimited('Too many requests for this user.');
-  }
+  await count(rateLimitConfig(c.env).perCaller, clerkUserId, 'Too many requests for this user.');
 }
 
 /** Counts a failed authentication from the client's IP; throws 429 over the limit. */
 export async function countFailedAuthentication(c: Context<AppEnv>): Promise<void> {
-  if (!(await allowed(rateLimitConfig(c.env).perClientIp, `failed-auth:${clientIp(c)}`))) {
-    throw rateLimited('Too many failed authentications from this address.');
-  }
+  const detail = 'Too many failed authentications from this address.';
+  await count(rateLimitConfig(c.env).perClientIp, `failed-auth:${clientIp(c)}`, detail);
 }
 
 /** For unauthenticated routes that touch the database: per client IP, before the route runs. */
 export const limitClientIp = createMiddleware<AppEnv>(async (c, next) => {
-  if (!(await allowed(rateLimitConfig(c.env).perClientIp, `unauthenticated:${clientIp(c)}`))) {
-    throw rateLimited('Too many requests from this address.');
-  }
+  const detail = 'Too many requests from this address.';
+  await count(rateLimitConfig(c.env).perClientIp, `unauthenticated:${clientIp(c)}`, detail);
   await next();
 });

@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { uuidv7 } from 'uuidv7';
+import { afterResponse } from '../lib/after-response.ts';
 import { ifNoneMatchHeaders, ifNoneMatchHits } from '../lib/etag.ts';
 import { requireDeleteRights } from '../lib/owned-resource.ts';
 import { ApiError, badRequest, notFound } from '../lib/problem.ts';
@@ -25,7 +26,7 @@ import {
   IMMUTABLE_CACHE_CONTROL,
   putUpload,
 } from './assets.ts';
-import { afterResponse, loadPage, PAGE_CACHE_CONTROL, recordChange } from './public-page.ts';
+import { loadPage, PAGE_CACHE_CONTROL, recordChange } from './public-page.ts';
 import { PROJECTS } from './queries.ts';
 import {
   type Asset,

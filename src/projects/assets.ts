@@ -8,7 +8,7 @@
 //   the body must start like its declared type, so nothing that a browser would run as HTML or
 //   SVG is ever stored, whatever Content-Type a client claims.
 import { z } from 'zod';
-import { type Bindings, ConfigError } from '../config.ts';
+import { type Bindings, emptyToUndefined, parse, section } from '../config.ts';
 import { ApiError, badRequest } from '../lib/problem.ts';
 
 export const ASSET_KEY_PREFIX = 'projects/assets/';
@@ -51,40 +51,30 @@ export const DEFAULT_MAX_ASSET_BYTES = 5 * 1024 * 1024;
 // An upload without Content-Length is held in memory until it ends (src/middleware/body-limit.ts).
 const MAX_ASSET_BYTES_LIMIT = 32 * 1024 * 1024;
 
-const assetSchema = z.object({
-  PROJECT_ASSET_MAX_BYTES: z.coerce.number().int().min(1).max(MAX_ASSET_BYTES_LIMIT).default(DEFAULT_MAX_ASSET_BYTES),
-  PROJECT_ASSET_TYPES: z
-    .string()
-    .transform((value) => value.split(',').map((type) => type.trim().toLowerCase()))
-    .pipe(z.array(z.enum(ASSET_TYPES as [AssetType, ...AssetType[]])).min(1))
-    .default(ASSET_TYPES),
-});
+const assetSchema = () =>
+  z.object({
+    PROJECT_ASSET_MAX_BYTES: z.coerce.number().int().min(1).max(MAX_ASSET_BYTES_LIMIT).default(DEFAULT_MAX_ASSET_BYTES),
+    PROJECT_ASSET_TYPES: z
+      .string()
+      .transform((value) => value.split(',').map((type) => type.trim().toLowerCase()))
+      .pipe(z.array(z.enum(ASSET_TYPES as [AssetType, ...AssetType[]])).min(1))
+      .default(ASSET_TYPES),
+  });
 
 export interface AssetConfig {
   maxBytes: number;
   types: ReadonlySet<AssetType>;
 }
 
-const configs = new WeakMap<object, AssetConfig>();
-
-/** The upload limits of this environment, validated once per isolate. */
-export function assetConfig(env: Bindings): AssetConfig {
-  let config = configs.get(env);
-  if (!config) {
-    const vars = env as Bindings & AssetVariables;
-    const parsed = assetSchema.safeParse({
-      PROJECT_ASSET_MAX_BYTES: vars.PROJECT_ASSET_MAX_BYTES?.trim() || undefined,
-      PROJECT_ASSET_TYPES: vars.PROJECT_ASSET_TYPES?.trim() || undefined,
-    });
-    if (!parsed.success) {
-      const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
-      throw new ConfigError(names, `Invalid configuration (${names.join(', ')}: ${parsed.error.issues[0]?.message})`);
-    }
-    config = { maxBytes: parsed.data.PROJECT_ASSET_MAX_BYTES, types: new Set(parsed.data.PROJECT_ASSET_TYPES) };
-    configs.set(env, config);
-  }
-  return config;
-}
+/** The upload limits of this environment, validated once per isolate (src/config.ts). */
+export const assetConfig = section((env): AssetConfig => {
+  const vars = env as Bindings & AssetVariables;
+  const parsed = parse(assetSchema(), {
+    PROJECT_ASSET_MAX_BYTES: emptyToUndefined(vars.PROJECT_ASSET_MAX_BYTES),
+    PROJECT_ASSET_TYPES: emptyToUndefined(vars.PROJECT_ASSET_TYPES),
+  });
+  return { maxBytes: parsed.PROJECT_ASSET_MAX_BYTES, types: new Set(parsed.PROJECT_ASSET_TYPES) };
+});
 
 /** The declared type, if this environment accepts it; anything else is a 415. */
 export function acceptedType(contentType: string | undefined, config: AssetConfig): AssetType {

@@ -16,7 +16,7 @@
 //   compares every entry with Postgres each run, and to the expirations below.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { log } from '../lib/log.ts';
+import { afterResponse } from '../lib/after-response.ts';
 import type { AppEnv } from '../types.ts';
 import { readPublicPage } from './publication-queries.ts';
 import type { PublicPage } from './schemas.ts';
@@ -103,15 +103,6 @@ export async function loadPage(c: Context<AppEnv>, slug: string): Promise<Publis
   const entry = publishedEntry(row);
   afterResponse(c, 'page fill', () => fillPage(kv, entry, readStartedAt));
   return entry;
-}
-
-/** Runs `work` after the response (waitUntil). A failure is logged; the repair catches up. */
-export function afterResponse(c: Context<AppEnv>, what: string, work: () => Promise<unknown>): void {
-  c.executionCtx.waitUntil(
-    work().then(undefined, (error: unknown) =>
-      log({ level: 'error', msg: `${what} failed`, requestId: c.var.requestId, error: String(error) }),
-    ),
-  );
 }
 
 export type WriteOutcome = 'written' | 'kept-newer' | 'dropped-late';

@@ -2,7 +2,9 @@
 // the rules of DELETE /v1/projects/{id} (an organization's project needs org:admin); Postgres is
 // the truth and KV hears of every change after it commits. GET /p/{slug} needs no session and is
 // served from KV: a hit costs no database round trip, a miss one (src/projects/public-page.ts).
+
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { afterResponse } from '../lib/after-response.ts';
 import { ifNoneMatchHeaders, ifNoneMatchHits } from '../lib/etag.ts';
 import { requireDeleteRights } from '../lib/owned-resource.ts';
 import { ApiError, notFound } from '../lib/problem.ts';
@@ -10,15 +12,7 @@ import { database } from '../middleware/database.ts';
 import { problemResponses } from '../openapi/problems.ts';
 import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
-import {
-  afterResponse,
-  loadPage,
-  PAGE_CACHE_CONTROL,
-  pageEtag,
-  publicPage,
-  recordChange,
-  recordUnpublished,
-} from './public-page.ts';
+import { loadPage, PAGE_CACHE_CONTROL, pageEtag, publicPage, recordChange, recordUnpublished } from './public-page.ts';
 import { publishProject, unpublishProject } from './publication-queries.ts';
 import { PROJECTS } from './queries.ts';
 import {

@@ -6,6 +6,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { uuidv7 } from 'uuidv7';
 import { quotaConfig } from '../config.ts';
+import { afterResponse } from '../lib/after-response.ts';
 import { pageQuery, toPage } from '../lib/cursor.ts';
 import { etag, etagHeader, ifMatchHeaders, ifMatchVersions } from '../lib/etag.ts';
 import { idempotencyClaim, idempotencyKeyHeaders, idempotentReplayedHeader } from '../lib/idempotency.ts';
@@ -16,7 +17,7 @@ import { authenticatedRoute, json } from '../openapi/route.ts';
 import type { AppEnv } from '../types.ts';
 import { assetRoutes } from './asset-routes.ts';
 import { deleteObjects } from './assets.ts';
-import { afterResponse, recordChange, recordUnpublished } from './public-page.ts';
+import { recordChange, recordUnpublished } from './public-page.ts';
 import { publicationRoutes } from './publication-routes.ts';
 import { deleteProject, findProject, insertProject, listProjects, PROJECTS, updateProject } from './queries.ts';
 import {
