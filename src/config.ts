@@ -92,11 +92,11 @@ function databaseTarget(env: Bindings): DbTarget {
   return { driver: 'pg', connectionString: hyperdrive };
 }
 
-function emptyToUndefined(value: string | undefined): string | undefined {
+export function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
@@ -107,9 +107,10 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 /**
  * Memoizes a section per env object: validated once per isolate, not per request. The schemas
  * are functions called from a section's load, so they too are built once, at first use, and
- * never at isolate startup.
+ * never at isolate startup. A resource with variables of its own declares its section the same
+ * way (src/projects/assets.ts).
  */
-function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
+export function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
   const cache = new WeakMap<object, T>();
   return (env) => {
     let value = cache.get(env);
