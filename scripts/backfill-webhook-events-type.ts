@@ -14,7 +14,7 @@ const NAME = 'backfill-webhook-events-type';
  * One batch: the next `size` ledger rows after `after` in id order; those without a type get one.
  * One statement, so each batch commits on its own and holds its row locks for milliseconds.
  */
-export async function backfillBatch(client: pg.Client, after: string, size: number): Promise<Batch> {
+async function backfillBatch(client: pg.Client, after: string, size: number): Promise<Batch> {
   const { rows } = await client.query<{ last_id: string | null; updated: number }>(
     `with batch as (
        select id from webhook_events where id > $1 order by id limit $2

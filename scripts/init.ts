@@ -120,15 +120,18 @@ if (values['without-example']) {
   );
   for (const file of docs) edit(file, 'the passages about the example removed', withoutExampleBlocks);
   edit('README.md', "the benchmark figures (measured on the example's routes) cleared", withoutExampleFigures);
-  const tracked = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
-  const textFiles = (tracked.status === 0 ? tracked.stdout.split('\n') : docs).filter((file) =>
-    /\.(md|ts|sql|toml|yml)$/.test(file),
-  );
-  for (const file of textFiles) {
-    edit(file, 'migration tags renumbered', (text) => withRenamedTags(text, history.renamed));
+  // Later migrations moved up: every text file that names their tags follows.
+  if (history.renamed.size > 0) {
+    const tracked = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    const textFiles = (tracked.status === 0 ? tracked.stdout.split('\n') : docs).filter((file) =>
+      /\.(md|ts|sql|toml|yml)$/.test(file),
+    );
+    for (const file of textFiles) {
+      edit(file, 'migration tags renumbered', (text) => withRenamedTags(text, history.renamed));
+    }
   }
 }
 

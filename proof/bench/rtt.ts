@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Driver, LocalStack } from '../../scripts/lib/local-stack.ts';
 import { startLocalStack } from '../../scripts/lib/local-stack.ts';
+import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
 import { postgresServerOf } from '../../scripts/neon-http-server.ts';
 import type { LoadedProof } from '../resources.ts';
 import { runLoad } from './load.ts';
@@ -84,23 +85,26 @@ export interface RttOptions {
  * routes (publication, assets) do not exist there; their seeded lists stay empty.
  */
 async function seedBaseline(stack: LocalStack): Promise<ScenarioContext> {
-  const context = await seed(stack, []);
-  const api = proofApi(stack, `${context.marker}_projects`);
+  const marker = `b${Date.now().toString(36)}`;
+  const api = proofApi(stack, `${marker}_projects`);
   const listToken = await api.signUp('lister');
   const createTokens: string[] = [];
   for (let n = 0; n < 5; n++) createTokens.push(await api.signUp(`creator${n}`));
-  const projectIds: string[] = [];
-  for (let n = 0; n < 120; n++) {
-    const response = await api.fetch('/v1/projects', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${listToken}` },
-      body: JSON.stringify({ name: `Seeded project ${n}` }),
-    });
-    if (response.status !== 201) throw new Error(`seeding the baseline: ${response.status} ${await response.text()}`);
-    projectIds.push(((await response.json()) as { id: string }).id);
-  }
+  const projectIds = await mapConcurrent(
+    Array.from({ length: 120 }, (_, n) => n),
+    8,
+    async (n) => {
+      const response = await api.fetch('/v1/projects', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${listToken}` },
+        body: JSON.stringify({ name: `Seeded project ${n}` }),
+      });
+      if (response.status !== 201) throw new Error(`seeding the baseline: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
+    },
+  );
   const projects = { listToken, createTokens, projectIds, pages: [], files: [], unreadPages: [] };
-  return { ...context, resources: { projects } };
+  return { marker, webhookSecret: stack.webhookSecret, meTokens: [], resources: { projects } };
 }
 
 export async function compareAtDistance(options: RttOptions): Promise<RttResults> {

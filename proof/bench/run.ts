@@ -22,7 +22,7 @@ import {
   type ScenarioResult,
 } from './report.ts';
 import { compareAtDistance, RTT_CONNECTIONS, RTT_SCENARIOS, type RttResults, renderRttTable } from './rtt.ts';
-import { type Scenario, type ScenarioContext, scenarioCatalogue } from './scenarios.ts';
+import { type Scenario, type ScenarioContext, scenarioCatalogue, scenarioNamed } from './scenarios.ts';
 import { seed } from './seed.ts';
 import { measureSize } from './size.ts';
 import { databaseName, PostgresObserver, proofApi } from './stack-client.ts';
@@ -66,13 +66,14 @@ const { values: args } = parseCommandLine({
 const proofs = await resourceProofs();
 const catalogue = scenarioCatalogue(proofs);
 const drivers = (args.driver ?? ['pg', 'neon-http']) as Driver[];
-const scenarios = args.scenario
-  ? args.scenario.map(
-      (name) =>
-        catalogue.find((scenario) => scenario.name === name) ??
-        usageError(NAME, `unknown scenario ${name}: ${catalogue.map((scenario) => scenario.name).join(', ')}`),
-    )
-  : catalogue.filter((scenario) => scenario.bench);
+const named = (name: string) => {
+  try {
+    return scenarioNamed(catalogue, name);
+  } catch (error) {
+    return usageError(NAME, (error as Error).message);
+  }
+};
+const scenarios = args.scenario ? args.scenario.map(named) : catalogue.filter((scenario) => scenario.bench);
 for (const driver of drivers) {
   if (driver !== 'pg' && driver !== 'neon-http') usageError(NAME, `--driver must be pg or neon-http, not ${driver}`);
 }

@@ -41,7 +41,7 @@ const SAMPLING_INTERVAL_MICROS = 1000;
 const STARTUP_PRIORITY = -15;
 
 /** A bare Hono app with the template's compatibility settings: the startup floor. */
-export const FLOOR: Deployment = { name: 'floor', flags: ['--config', 'proof/bench/floor/wrangler.toml'] };
+const FLOOR: Deployment = { name: 'floor', flags: ['--config', 'proof/bench/floor/wrangler.toml'] };
 
 export interface PackageShare {
   package: string;
@@ -370,7 +370,7 @@ function runStartup(bundle: Build, outfile: string): StartupRun {
  * samples wall time, so a busy machine inflates it: where allowed (root), the runs get a higher
  * scheduling priority than other work, which cuts the spread several-fold.
  */
-export function compareStartup(builds: Build[], floor: Build, runs: number): StartupProfile[] {
+function compareStartup(builds: Build[], floor: Build, runs: number): StartupProfile[] {
   const all = [floor, ...builds];
   const results = all.map(() => [] as StartupRun[]);
   const folder = mkdtempSync(path.join(tmpdir(), 'bench-startup-'));

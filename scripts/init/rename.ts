@@ -5,7 +5,7 @@
 /** A Worker name (also the npm package name): what Cloudflare accepts in a workers.dev subdomain. */
 const WORKER_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /** Workers names are at most 63 characters, and each environment appends its name. */
-export const MAX_NAME_LENGTH = 63 - '-production'.length;
+const MAX_NAME_LENGTH = 63 - '-production'.length;
 
 export function nameProblem(name: string): string | undefined {
   if (!WORKER_NAME.test(name)) {

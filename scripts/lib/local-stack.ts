@@ -98,7 +98,7 @@ export interface LocalStack {
 
 const ISSUER = 'https://clerk.local-stack.test';
 /** Requests per period each limit allows in a relaxed stack: more than any local run sends. */
-export const RELAXED_RATE_LIMIT = 1_000_000;
+const RELAXED_RATE_LIMIT = 1_000_000;
 const AUTHORIZED_PARTY = 'http://localhost:3000';
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {

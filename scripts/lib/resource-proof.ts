@@ -108,7 +108,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const jsonContent = { 'content-type': 'application/json' };
 
 /** What an HTTP client can put in a header as is: visible ASCII and Latin-1 bytes, inner spaces and tabs. */
-export const headerSafe = (value: string) =>
+const headerSafe = (value: string) =>
   value.length <= 8_000 && /^[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/.test(value);
 
 /**

@@ -113,7 +113,7 @@ export const RESERVED_IDENTIFIERS = new Set(
  * (/v1/me, /health, /ready, /webhooks, /docs, /openapi.json), the synced and shared tables, and
  * the folders of src/ that are not resources.
  */
-export const RESERVED_NAMES = new Set([
+const RESERVED_NAMES = new Set([
   'me',
   'health',
   'ready',
@@ -134,7 +134,7 @@ export const RESERVED_NAMES = new Set([
 ]);
 
 /** PostgreSQL's reserved key words: a table of that name needs quotes in every query. */
-export const SQL_RESERVED = new Set(
+const SQL_RESERVED = new Set(
   (
     'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
     'current_catalog current_date current_role current_time current_timestamp current_user default deferrable ' +

@@ -2,7 +2,7 @@
 import type { ResourceNames } from '../names.ts';
 
 /** How the resource's rows are owned, as the routes' header says it. */
-export function ownershipSentence(n: ResourceNames): string {
+function ownershipSentence(n: ResourceNames): string {
   switch (n.owner) {
     case 'both':
       return "owned by the session's active organization, else by the caller personally";
