@@ -4,8 +4,9 @@
 // migration (a nullable webhook_events.type) and refuses to run without it.
 //   node scripts/backfill-webhook-events-type.ts [--batch-size 1000] [--sleep-ms 50] [--after <id>]
 // Runs against DATABASE_URL (shell or .dev.vars), else the local database.
-import pg from 'pg';
+import type pg from 'pg';
 import { type Batch, parseBackfillArgs, runBackfill } from './lib/backfill.ts';
+import { withPgClient } from './lib/pg-client.ts';
 import { withTargetDatabase } from './lib/target-database.ts';
 
 const NAME = 'backfill-webhook-events-type';
@@ -32,22 +33,22 @@ async function backfillBatch(client: pg.Client, after: string, size: number): Pr
 
 if (import.meta.main) {
   const options = parseBackfillArgs(process.argv.slice(2));
-  await withTargetDatabase(async (url, label) => {
-    const client = new pg.Client({ connectionString: url, application_name: NAME });
-    await client.connect();
-    try {
-      const column = await client.query(
-        `select 1 from information_schema.columns where table_name = 'webhook_events' and column_name = 'type'`,
-      );
-      if (!column.rowCount) {
-        throw new Error(
-          `webhook_events.type does not exist on ${label}: apply the expand migration first (docs/migrations.md#expand-and-contract)`,
+  await withTargetDatabase((url, label) =>
+    withPgClient(
+      url,
+      async (client) => {
+        const column = await client.query(
+          `select 1 from information_schema.columns where table_name = 'webhook_events' and column_name = 'type'`,
         );
-      }
-      console.log(`${NAME} on ${label}, batches of ${options.batchSize}, ${options.sleepMs} ms apart`);
-      await runBackfill(NAME, (after, size) => backfillBatch(client, after, size), options);
-    } finally {
-      await client.end();
-    }
-  });
+        if (!column.rowCount) {
+          throw new Error(
+            `webhook_events.type does not exist on ${label}: apply the expand migration first (docs/migrations.md#expand-and-contract)`,
+          );
+        }
+        console.log(`${NAME} on ${label}, batches of ${options.batchSize}, ${options.sleepMs} ms apart`);
+        await runBackfill(NAME, (after, size) => backfillBatch(client, after, size), options);
+      },
+      NAME,
+    ),
+  );
 }
