@@ -17,7 +17,9 @@ import {
   type ExtraConfigColumn,
   index,
   integer,
+  // example:start
   pgSequence,
+  // example:end
   pgTable,
   text,
   timestamp,
