@@ -108,7 +108,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T
  * Memoizes a section per env object: validated once per isolate, not per request. The schemas
  * are functions called from a section's load, so they too are built once, at first use, and
  * never at isolate startup. A resource with variables of its own declares its section the same
- * way (src/projects/assets.ts).
+ * way, in its folder.
  */
 export function section<T>(load: (env: Bindings) => T): (env: Bindings) => T {
   const cache = new WeakMap<object, T>();
