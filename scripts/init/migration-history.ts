@@ -1,7 +1,8 @@
 // The migration history of a clone without the example. A clone that was never deployed has no
 // database holding the example's tables, so the right history is one that never created them:
 // the example's migrations (and their rollbacks) go, the later ones move up (files, snapshots,
-// journal), and every remaining drizzle-kit snapshot forgets the example's tables, so drizzle-kit
+// journal), and every remaining drizzle-kit snapshot forgets what the example added (its tables, and
+// its sequences, enums, views, ... : any entity a resource's schema may declare), so drizzle-kit
 // diffs db/schema.ts against a history without them ("No schema changes"). A database that
 // already ran the example's migrations would not match this history: a clone that was deployed
 // drops the tables with a contract migration instead (docs/migrations.md, "Expand and contract").
@@ -19,8 +20,14 @@ interface JournalEntry {
 interface Snapshot {
   id: string;
   prevId: string;
-  tables: Record<string, unknown>;
+  [collection: string]: unknown;
 }
+
+// The collections of database entities in a drizzle-kit (postgresql, version 7) snapshot.
+const ENTITY_COLLECTIONS = ['tables', 'enums', 'schemas', 'views', 'sequences', 'roles', 'policies'] as const;
+type Collection = (typeof ENTITY_COLLECTIONS)[number];
+const entitiesOf = (snapshot: Snapshot, collection: Collection) =>
+  (snapshot[collection] ?? {}) as Record<string, unknown>;
 
 const snapshotFile = (folder: string, idx: number) =>
   path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`);
@@ -33,8 +40,8 @@ export interface HistoryRewrite {
   removed: string[];
   /** Old tag → new tag of the migrations that moved up. */
   renamed: Map<string, string>;
-  /** The tables the remaining snapshots no longer hold. */
-  tables: string[];
+  /** The entities the remaining snapshots no longer hold, e.g. `public.projects (table)`. */
+  entities: string[];
 }
 
 /** Rewrites `folder` (migrations/) without the migrations whose tag `isExample`; idempotent. */
@@ -42,16 +49,21 @@ export function removeExampleMigrations(folder: string, isExample: (tag: string)
   const journalFile = path.join(folder, 'meta', '_journal.json');
   const journal = readJson<{ entries: JournalEntry[] }>(journalFile);
   const entries = journal.entries;
-  const rewrite: HistoryRewrite = { removed: [], renamed: new Map(), tables: [] };
+  const rewrite: HistoryRewrite = { removed: [], renamed: new Map(), entities: [] };
   if (!entries.some((entry) => isExample(entry.tag))) return rewrite;
 
-  // The example's tables: those its migrations' snapshots add to their predecessors'.
-  const tablesAt = (idx: number) => Object.keys(readJson<Snapshot>(snapshotFile(folder, idx)).tables);
-  const exampleTables = new Set<string>();
+  // The example's entities: those its migrations' snapshots add to their predecessors'.
+  const snapshotAt = (idx: number) => readJson<Snapshot>(snapshotFile(folder, idx));
+  const exampleEntities = new Map<Collection, Set<string>>(ENTITY_COLLECTIONS.map((name) => [name, new Set()]));
   for (const [position, entry] of entries.entries()) {
     if (!isExample(entry.tag)) continue;
-    const before = new Set(position === 0 ? [] : tablesAt(entries[position - 1]!.idx));
-    for (const table of tablesAt(entry.idx)) if (!before.has(table)) exampleTables.add(table);
+    const after = snapshotAt(entry.idx);
+    const before = position === 0 ? undefined : snapshotAt(entries[position - 1]!.idx);
+    for (const collection of ENTITY_COLLECTIONS) {
+      const existed = new Set(before ? Object.keys(entitiesOf(before, collection)) : []);
+      for (const name of Object.keys(entitiesOf(after, collection)))
+        if (!existed.has(name)) exampleEntities.get(collection)!.add(name);
+    }
   }
 
   const kept: JournalEntry[] = [];
@@ -81,13 +93,16 @@ export function removeExampleMigrations(folder: string, isExample: (tag: string)
   for (const entry of kept) {
     const file = snapshotFile(folder, entry.idx);
     const snapshot = readJson<Snapshot>(file);
-    for (const table of exampleTables) delete snapshot.tables[table];
+    for (const [collection, names] of exampleEntities)
+      for (const name of names) delete entitiesOf(snapshot, collection)[name];
     if (previousId !== undefined) snapshot.prevId = previousId;
     previousId = snapshot.id;
     writeJson(file, snapshot);
   }
   writeJson(journalFile, { ...journal, entries: kept });
-  rewrite.tables = [...exampleTables].map((table) => table.replace(/^public\./, ''));
+  rewrite.entities = [...exampleEntities].flatMap(([collection, names]) =>
+    [...names].map((name) => `${name.replace(/^public\./, '')} (${collection.replace(/s$/, '')})`),
+  );
   return rewrite;
 }
 
