@@ -113,7 +113,10 @@ if (values['without-example']) {
   for (const tag of history.removed) record(`migrations/${tag}.sql`, 'removed, with its rollback and snapshot');
   for (const [from, to] of history.renamed) record(`migrations/${from}.sql`, `now ${to}.sql, with its snapshot`);
   if (history.entities.length > 0) {
-    record('migrations/meta/', `the snapshots no longer hold ${history.entities.join(', ')}; the journal is renumbered`);
+    record(
+      'migrations/meta/',
+      `the snapshots no longer hold ${history.entities.join(', ')}; the journal is renumbered`,
+    );
   }
   const docs = ['README.md', ...readdirSync(at('docs')).map((file) => `docs/${file}`)].filter((file) =>
     file.endsWith('.md'),
