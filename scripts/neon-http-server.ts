@@ -136,6 +136,9 @@ export async function startNeonHttpServer(options: {
     if (roundTripDelayMs > 0) setTimeout(answer, roundTripDelayMs);
     else answer();
   });
+  // Idle keep-alive connections stay open until close() (as the Clerk stand-in's): the driver's
+  // fetch reuses them, and Node's 5 s timeout would race a reuse ("Network connection lost").
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -73,6 +73,9 @@ export async function startClerkStandIn(options: { storeFile?: string } = {}): P
       send(response, 500, { errors: [{ code: 'fake_error', message: String(error) }] });
     });
   });
+  // Idle keep-alive connections stay open until close(): with Node's 5 s timeout, a Worker that
+  // reuses a connection just as the server drops it gets "Network connection lost" (seen under load).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
