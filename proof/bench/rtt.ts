@@ -1,7 +1,7 @@
 // `npm run bench -- --rtt N`: the database N ms away from the Worker, each way, on both drivers; the
 // template against a naive baseline (proof/bench/naive/) that makes several round trips where the
-// template makes one. On pg a relay between Hyperdrive's local connection string and PostgreSQL
-// holds every message after connection setup (proof/bench/rtt-proxy.ts); on Neon HTTP the local
+// template makes one. On pg a pooling proxy between Hyperdrive's local connection string and
+// PostgreSQL holds every query message (proof/bench/rtt-proxy.ts); on Neon HTTP the local
 // endpoint holds every request (scripts/neon-http-server.ts). Both Workers run side by side, each
 // with its own stack; each scenario is measured on one, then the other.
 import os from 'node:os';
