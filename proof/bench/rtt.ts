@@ -4,21 +4,20 @@
 // PostgreSQL holds every query message (proof/bench/rtt-proxy.ts); on Neon HTTP the local
 // endpoint holds every request (scripts/neon-http-server.ts). Both Workers run side by side, each
 // with its own stack; each scenario is measured on one, then the other.
-import os from 'node:os';
 import path from 'node:path';
 import type { Driver, LocalStack } from '../../scripts/lib/local-stack.ts';
 import { startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { mapConcurrent } from '../../scripts/lib/map-concurrent.ts';
 import { postgresServerOf } from '../../scripts/neon-http-server.ts';
 import type { LoadedProof } from '../resources.ts';
-import { runLoad } from './load.ts';
 import { describeMachine, type Machine } from './machine.ts';
+import { measureScenario } from './measure.ts';
 import { DRIVER_LABELS } from './report.ts';
 import { checkParity } from './rtt-parity.ts';
 import { startDistanceProxy } from './rtt-proxy.ts';
 import type { Scenario, ScenarioContext } from './scenarios.ts';
 import { seed } from './seed.ts';
-import { databaseName, PostgresObserver, proofApi } from './stack-client.ts';
+import { PostgresObserver, proofApi } from './stack-client.ts';
 
 /** Few connections: the figures are what one request waits, not a saturated machine's queue. */
 export const RTT_CONNECTIONS = 2;
@@ -144,10 +143,25 @@ export async function compareAtDistance(options: RttOptions): Promise<RttResults
         for (const worker of Object.keys(WORKERS) as Worker[]) {
           const { stack, observer } = stacks[worker]!;
           const context = contexts[worker];
-          measured[worker] = await measure(stack, observer, scenario.name, options, {
-            ...context,
-            marker: `${context.marker}${scenario.name}`,
+          const { result, statementsPerRequest, loadAverage } = await measureScenario({
+            stack,
+            observer,
+            scenario,
+            context: { ...context, marker: `${context.marker}${scenario.name}` },
+            connections: options.connections,
+            durationSeconds: options.durationSeconds,
+            warmupSeconds: options.warmupSeconds,
+            log,
           });
+          measured[worker] = {
+            requestsPerSecond: result.requestsPerSecond,
+            p50: result.latencyMs.p50,
+            p99: result.latencyMs.p99,
+            responses: result.responses,
+            errors: result.non2xx + result.socketErrors + result.timeouts,
+            statementsPerRequest,
+            loadAverage,
+          };
           const m = measured[worker];
           log(
             `${driver} ${scenario.name} ${worker}: p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.errors} errors, ` +
@@ -194,43 +208,6 @@ export async function compareAtDistance(options: RttOptions): Promise<RttResults
         : 'nothing measured',
     },
   };
-}
-
-/** Warm-up, then a fixed number of requests (so server-side counts divide exactly), as run.ts does. */
-async function measure(
-  stack: LocalStack,
-  observer: PostgresObserver,
-  scenario: string,
-  options: RttOptions,
-  context: Awaited<ReturnType<typeof seed>>,
-): Promise<RttMeasure> {
-  const spec = { url: stack.url, scenario, connections: options.connections, context };
-  const warm = await runLoad({
-    ...spec,
-    durationSeconds: options.warmupSeconds,
-    context: { ...context, marker: `${context.marker}warm` },
-  });
-  const amount = Math.max(options.connections * 20, Math.round(warm.requestsPerSecond * options.durationSeconds));
-  await settle();
-  await observer.resetStatements();
-  const loadAverage = Math.round(os.loadavg()[0]! * 100) / 100;
-  const result = await runLoad({ ...spec, durationSeconds: options.durationSeconds, amount });
-  await settle();
-  const calls = await observer.statementCalls(databaseName(stack.databaseUrl));
-  return {
-    requestsPerSecond: result.requestsPerSecond,
-    p50: result.latencyMs.p50,
-    p99: result.latencyMs.p99,
-    responses: result.responses,
-    errors: result.non2xx + result.socketErrors + result.timeouts,
-    statementsPerRequest: result.sent > 0 ? Math.round((calls / result.sent) * 100) / 100 : null,
-    loadAverage,
-  };
-}
-
-/** Lets the Worker's waitUntil work (closing connections) finish between runs. */
-function settle() {
-  return new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 /** The table for proof/bench/README.md and README.md. */

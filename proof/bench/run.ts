@@ -5,14 +5,13 @@
 //
 // Exits 1 when a target (round trips, errors, bundle) is missed. Usage: USAGE below.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine, usageError } from '../../scripts/lib/cli.ts';
-import { type Driver, type LocalStack, startLocalStack } from '../../scripts/lib/local-stack.ts';
+import { type Driver, startLocalStack } from '../../scripts/lib/local-stack.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/project-root.ts';
 import { resourceProofs } from '../resources.ts';
-import { runLoad } from './load.ts';
 import { machine, versions } from './machine.ts';
+import { measureScenario } from './measure.ts';
 import {
   type BenchResults,
   checkTargets,
@@ -22,10 +21,10 @@ import {
   type ScenarioResult,
 } from './report.ts';
 import { compareAtDistance, RTT_CONNECTIONS, RTT_SCENARIOS, type RttResults, renderRttTable } from './rtt.ts';
-import { type Scenario, type ScenarioContext, scenarioCatalogue, scenarioNamed } from './scenarios.ts';
+import { scenarioCatalogue, scenarioNamed } from './scenarios.ts';
 import { seed } from './seed.ts';
 import { measureSize } from './size.ts';
-import { databaseName, PostgresObserver, proofApi } from './stack-client.ts';
+import { PostgresObserver } from './stack-client.ts';
 
 const NAME = 'bench';
 const USAGE = `
@@ -164,33 +163,18 @@ for (const driver of drivers) {
   try {
     if (!results.versions.postgresql) Object.assign(results.versions, await versions(stack.databaseUrl));
     const context = await seed(stack, proofs);
-    const database = databaseName(stack.databaseUrl);
     const measured: ScenarioResult[] = [];
     for (const scenario of scenarios) {
-      const spec = { url: stack.url, scenario: scenario.name, connections };
-      const marker = `${context.marker}${scenario.name}`;
-      // Requests that cannot repeat (misses) warm up on a fixed number of fresh ones.
-      const warmAmount = scenario.prepare ? connections * 20 : undefined;
-      const warm = await runLoad({
-        ...spec,
-        durationSeconds: warmupSeconds,
-        ...(warmAmount && { amount: warmAmount }),
-        context: await contextFor(scenario, stack, { ...context, marker: `${marker}warm` }, warmAmount ?? 0),
+      const { result, statementsPerRequest, workerErrorLogs, loadAverage } = await measureScenario({
+        stack,
+        observer,
+        scenario,
+        context: { ...context, marker: `${context.marker}${scenario.name}` },
+        connections,
+        durationSeconds,
+        warmupSeconds,
+        log,
       });
-      // The measured run is a fixed number of requests (about `durationSeconds` at the warm-up
-      // rate), so every request completes and server-side counts divide exactly.
-      const amount = Math.max(connections * 20, Math.round(warm.requestsPerSecond * durationSeconds));
-      const measuredContext = await contextFor(scenario, stack, { ...context, marker }, amount);
-      await settle();
-      await observer.resetStatements();
-      // Other work on the machine skews the figures: recorded next to them.
-      const loadAverage = Math.round(os.loadavg()[0]! * 100) / 100;
-      const errorsBefore = stack.errorLogLines().length;
-      const result = await runLoad({ ...spec, durationSeconds, amount, context: measuredContext });
-      await settle();
-      const calls = await observer.statementCalls(database);
-      const statementsPerRequest = result.sent > 0 ? Math.round((calls / result.sent) * 1000) / 1000 : null;
-      const workerErrorLogs = stack.errorLogLines().length - errorsBefore;
       measured.push({
         ...result,
         label: scenario.label,
@@ -231,15 +215,3 @@ if (committed) {
 console.log(renderReadmeTable(results));
 for (const target of targets) log(`${target.ok ? 'PASS' : 'FAIL'} ${target.name}: ${target.detail}`);
 if (targets.some((target) => !target.ok)) process.exitCode = 1;
-
-/** The context of one run of `count` requests: fresh data for a scenario whose requests cannot repeat. */
-async function contextFor(scenario: Scenario, stack: LocalStack, context: ScenarioContext, count: number) {
-  if (!scenario.prepare) return context;
-  log(`${scenario.name}: preparing ${count} requests through the Worker`);
-  return scenario.prepare(context, proofApi(stack, context.marker), count);
-}
-
-/** Lets the Worker's waitUntil work (closing connections) finish between runs. */
-function settle() {
-  return new Promise((resolve) => setTimeout(resolve, 500));
-}
