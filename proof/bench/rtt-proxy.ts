@@ -44,6 +44,7 @@ export async function startDistanceProxy(
   const sockets = new Set<Socket>();
   // Idle server connections by startup message (user, database, options).
   const idle = new Map<string, Warm[]>();
+  const poolOf = (key: string) => idle.get(key) ?? idle.set(key, []).get(key)!;
   const track = (socket: Socket) => {
     // No Nagle: a relayed message leaves when its delay is up, not when the last one was acknowledged.
     socket.setNoDelay(true);
@@ -69,8 +70,8 @@ export async function startDistanceProxy(
         const rest = startup.rest();
         if (code === CANCEL_REQUEST) return relayRaw(client, Buffer.concat([message, rest]));
         const key = message.subarray(8).toString('latin1');
-        let warm = idle.get(key)?.pop();
-        while (warm?.socket.destroyed) warm = idle.get(key)?.pop(); // the server closed it while idle
+        let warm = poolOf(key).pop();
+        while (warm?.socket.destroyed) warm = poolOf(key).pop(); // the server closed it while idle
         if (warm) {
           client.write(warm.greeting);
           return session(client, warm.socket, key, warm.greeting, rest);
@@ -125,18 +126,18 @@ export async function startDistanceProxy(
     let inFlight = 0; // client chunks still waiting out their delay
     let idleStatus = true;
     let done = false;
-    const finish = (reusable: boolean) => {
+    // The client is gone (Terminate, or its socket closed): the server connection goes back to the
+    // pool if nothing is under way on it and no transaction is open, else it is closed.
+    const finish = () => {
       if (done) return;
       done = true;
       client.off('data', onClient);
       upstream.off('data', onServer);
       upstream.off('close', onServerClose);
       client.end();
-      if (!(reusable && awaiting === 0 && inFlight === 0 && idleStatus && !upstream.destroyed)) {
-        upstream.destroy();
-        return;
-      }
-      idle.set(key, [...(idle.get(key) ?? []), { socket: upstream, greeting }]);
+      if (awaiting === 0 && inFlight === 0 && idleStatus && !upstream.destroyed) {
+        poolOf(key).push({ socket: upstream, greeting });
+      } else upstream.destroy();
     };
     const onClient = (chunk: Buffer) => {
       fromClient.push(chunk);
@@ -150,7 +151,7 @@ export async function startDistanceProxy(
           if (!upstream.destroyed) upstream.write(Buffer.concat(forward));
         });
       }
-      if (forward.length < messages.length) finish(true);
+      if (forward.length < messages.length) finish();
     };
     const onServer = (chunk: Buffer) => {
       fromServer.push(chunk);
@@ -166,8 +167,7 @@ export async function startDistanceProxy(
     };
     const onServerClose = () => later(() => client.destroy());
     client.on('data', onClient);
-    // Gone without a Terminate: its connection is still reusable if nothing is under way on it.
-    client.once('close', () => finish(true));
+    client.once('close', finish);
     upstream.on('data', onServer);
     upstream.once('close', onServerClose);
     if (early.length > 0) onClient(early);

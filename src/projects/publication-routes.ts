@@ -2,7 +2,6 @@
 // the rules of DELETE /v1/projects/{id} (an organization's project needs org:admin); Postgres is
 // the truth and KV hears of every change after it commits. GET /p/{slug} needs no session and is
 // served from KV: a hit costs no database round trip, a miss one (src/projects/public-page.ts).
-
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { afterResponse } from '../lib/after-response.ts';
 import { ifNoneMatchHeaders, ifNoneMatchHits } from '../lib/etag.ts';
