@@ -12,7 +12,7 @@ import { postgresServerOf } from '../../scripts/neon-http-server.ts';
 import type { LoadedProof } from '../resources.ts';
 import { describeMachine, type Machine } from './machine.ts';
 import { measureScenario } from './measure.ts';
-import { DRIVER_LABELS } from './report.ts';
+import { DRIVER_LABELS, errorsOf } from './report.ts';
 import { checkParity } from './rtt-parity.ts';
 import { startDistanceProxy } from './rtt-proxy.ts';
 import type { Scenario, ScenarioContext } from './scenarios.ts';
@@ -158,7 +158,7 @@ export async function compareAtDistance(options: RttOptions): Promise<RttResults
             p50: result.latencyMs.p50,
             p99: result.latencyMs.p99,
             responses: result.responses,
-            errors: result.non2xx + result.socketErrors + result.timeouts,
+            errors: errorsOf(result),
             statementsPerRequest,
             loadAverage,
           };

@@ -15,6 +15,7 @@ import { measureScenario } from './measure.ts';
 import {
   type BenchResults,
   checkTargets,
+  errorsOf,
   renderBenchDetails,
   renderReadmeTable,
   replaceBetweenMarkers,
@@ -185,7 +186,7 @@ for (const driver of drivers) {
       });
       log(
         `${driver} ${scenario.name}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
-          `${result.non2xx + result.socketErrors + result.timeouts} errors, round trips ${JSON.stringify(result.roundTrips)}, ` +
+          `${errorsOf(result)} errors, round trips ${JSON.stringify(result.roundTrips)}, ` +
           `${statementsPerRequest} statements/request`,
       );
       for (const sample of result.errorSamples) log(`  error sample: ${sample.status} ${sample.body.slice(0, 200)}`);
