@@ -1,6 +1,7 @@
 // `npm run init -- --name acme-api [--title "Acme API"] [--without-example] [--force]`: makes a
 // fresh clone of the template yours. It renames what carries the template's name (the Worker
-// names in wrangler.toml, the package name, the OpenAPI title), and with --without-example removes
+// names in wrangler.toml and the buckets named after them, the package name, the OpenAPI title),
+// and with --without-example removes
 // the example resource `projects` and every trace of it (scripts/init/without-example.ts).
 //
 // Removing the example rewrites the migration history instead of adding a DROP migration: a clone
@@ -19,6 +20,7 @@ import { nextSteps } from './init/next-steps.ts';
 import {
   nameProblem,
   renameApi,
+  renameBuckets,
   renameLockfile,
   renamePackage,
   renameWorkers,
@@ -38,7 +40,8 @@ const { values } = parseCommandLine({
 usage: npm run init -- --name <name> [--title "<title>"] [--without-example] [--force]
 
 Makes this clone yours: names the Worker <name> in wrangler.toml (<name>-staging and
-<name>-production for the environments), the package <name>, and the API "<title>" in its OpenAPI
+<name>-production for the environments) and the R2 buckets named after it (wrangler.toml and the
+README's commands), the package <name>, and the API "<title>" in its OpenAPI
 document (default: from the name, acme-api gives "Acme API"). Prints what it changed and what is
 left to set up (Clerk, Neon, Hyperdrive, GitHub).
 
@@ -93,7 +96,11 @@ function remove(file: string): void {
   record(file, 'removed');
 }
 
+const wranglerBefore = readFileSync(at('wrangler.toml'), 'utf8');
 edit('wrangler.toml', `Worker names ${name}, ${name}-staging, ${name}-production`, (toml) => renameWorkers(toml, name));
+edit('README.md', 'bucket names in the commands that create them', (readme) =>
+  renameBuckets(readme, wranglerBefore, readFileSync(at('wrangler.toml'), 'utf8')),
+);
 edit('package.json', `package name ${name}`, (json) => renamePackage(json, name));
 edit('package-lock.json', `package name ${name}`, (json) => renameLockfile(json, name));
 edit('src/openapi/info.ts', `OpenAPI title "${title}"`, (source) =>

@@ -109,6 +109,7 @@ describe('npm run init', { timeout: timeBudget({ processes: 8 }) }, () => {
 
   it('renames the Workers, the package and the API, changing nothing else; a second run changes nothing', async () => {
     const wrangler = read('wrangler.toml');
+    const readme = read('README.md');
     const result = await init('--name', 'init-test-api');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -130,12 +131,23 @@ describe('npm run init', { timeout: timeBudget({ processes: 8 }) }, () => {
         .replace(/^(\[env\.production\]\n)name = ".*"$/m, '$1name = "init-test-api-production"')
         .replace(buckets, '$1init-test-api-'),
     );
+    // And so do the README's commands that create them (the example's Edge section).
+    const bucketNames = [...wrangler.matchAll(/^bucket_name = "(.*)"$/gm)].map((match) => match[1]!);
+    const readmeBucketLines = readme.split('\n').filter((line) => bucketNames.some((bucket) => line.includes(bucket)));
+    expect(readmeBucketLines.length > 0).toBe(existsSync(path.join(PROJECT_ROOT, 'src', EXAMPLE.folder)));
+    expect(read('README.md')).toBe(
+      readme.replaceAll(
+        new RegExp(`\\b${previous}(-project-assets(-staging|-production)?)\\b`, 'g'),
+        'init-test-api$1',
+      ),
+    );
     expect(JSON.parse(read('package.json')).name).toBe('init-test-api');
     const lock = JSON.parse(read('package-lock.json'));
     expect([lock.name, lock.packages[''].name]).toEqual(['init-test-api', 'init-test-api']);
     expect(read('src/openapi/info.ts')).toContain("export const API_TITLE = 'Init Test API';");
     // Lines added and removed per file: the names, and nothing else.
     expect(git(copy.root, 'diff', '--numstat').trim().replaceAll('\t', ' ').split('\n')).toEqual([
+      ...(readmeBucketLines.length > 0 ? [`${readmeBucketLines.length} ${readmeBucketLines.length} README.md`] : []),
       '2 2 package-lock.json',
       '1 1 package.json',
       '2 2 src/openapi/info.ts',

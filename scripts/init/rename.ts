@@ -59,6 +59,29 @@ export function renameWorkers(toml: string, name: string): string {
     .join('\n');
 }
 
+/** Each `bucket_name` in wrangler.toml, in order. */
+export function bucketNames(toml: string): string[] {
+  return [...toml.matchAll(/^\s*bucket_name\s*=\s*"([^"]*)"/gm)].map((match) => match[1]!);
+}
+
+/**
+ * `text` with every bucket name of wrangler.toml `before` replaced by the one at the same place
+ * in `after`: the README's `wrangler r2 bucket create` commands follow renameWorkers.
+ */
+export function renameBuckets(text: string, before: string, after: string): string {
+  const renamed = bucketNames(after);
+  let result = text;
+  bucketNames(before).forEach((from, index) => {
+    const to = renamed[index];
+    if (to === undefined || to === from) return;
+    // Whole names only: `<name>-project-assets` is also the start of `<name>-project-assets-staging`.
+    result = result.replace(new RegExp(`(?<![\\w-])${escapeRegExp(from)}(?![\\w-])`, 'g'), () => to);
+  });
+  return result;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** package.json with its `name` set. */
 export function renamePackage(json: string, name: string): string {
   return json.replace(/^(\{\s*"name":\s*)"[^"]*"/, `$1"${name}"`);
