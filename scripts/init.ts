@@ -1,8 +1,8 @@
 // `npm run init -- --name acme-api [--title "Acme API"] [--without-example] [--force]`: makes a
 // fresh clone of the template yours. It renames what carries the template's name (the Worker
 // names in wrangler.toml and the buckets named after them, the package name, the OpenAPI title),
-// and with --without-example removes
-// the example resource `projects` and every trace of it (scripts/init/without-example.ts).
+// and with --without-example removes the example resource `projects` and every trace of it
+// (scripts/init/without-example.ts).
 //
 // Removing the example rewrites the migration history instead of adding a DROP migration: a clone
 // that was never deployed has no database holding the example's tables, so its history should
