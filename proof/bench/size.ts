@@ -158,7 +158,8 @@ function appRelative(source: string): string {
 export interface Build {
   size: BundleSize;
   code: string;
-  sourceMap: string;
+  /** The bundle's source map, parsed once: every startup run's profile is traced through it. */
+  sourceMap: SourceMap;
   /** The bundle's file name (the entry's, `.js`), as the profile's frames name it. */
   mainFile: string;
   /** Each input file in the bundle (as esbuild's metafile names it) and its bytes there. */
@@ -200,7 +201,7 @@ export function build(flags: string[], root = PROJECT_ROOT): Build {
     const mainFile = path.basename(entryOutput);
     const main = path.join(outdir, 'out', mainFile);
     const code = readFileSync(main, 'utf8');
-    const sourceMap = readFileSync(`${main}.map`, 'utf8');
+    const sourceMap = new SourceMap(JSON.parse(readFileSync(`${main}.map`, 'utf8')));
     const raw = new Map<string, number>();
     for (const [input, { bytesInOutput }] of Object.entries(bundle.inputs)) {
       raw.set(packageOf(input), (raw.get(packageOf(input)) ?? 0) + bytesInOutput);
@@ -304,7 +305,7 @@ function runStartup(bundle: Build, outfile: string): StartupRun {
   const output = wrangler(['check', 'startup', '--worker', bundle.workerBundle, '--outfile', outfile]);
   const activeMatch = /Active: ([\d.]+) ms(?: \(including ([\d.]+) ms garbage collection\))?/.exec(output);
   if (!activeMatch) throw new Error(`no "Active:" line in wrangler check startup's output:\n${output}`);
-  const map = new SourceMap(JSON.parse(bundle.sourceMap));
+  const map = bundle.sourceMap;
   const profile = JSON.parse(readFileSync(outfile, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parents = new Map<number, number>();
