@@ -256,7 +256,7 @@ export function renderBenchDetails(results: BenchResults): string {
         '',
         `### Startup profile, ${DRIVER_LABELS[startup.name] ?? startup.name}: what the top-level code calls`,
         '',
-        'CPU ms per run (time in and under each call the bundle’s top-level code makes), largest first:',
+        'CPU ms per run (time in and under each call the bundle’s top-level code makes; `(module body)`: a module esbuild wrapped, evaluated with the modules it imports), largest first:',
         '',
         '| call | ms |',
         '|---|--:|',

@@ -340,8 +340,12 @@ function runStartup(bundle: Build, outfile: string): StartupRun {
     const top = stack.findIndex((callee) => isTopLevel(callee, bundle.mainFile));
     if (top < 0) return;
     const described = stack.slice(top + 1).map((callee) => describeFrame(callee, map, bundle.mainFile));
-    const call = described.find((callee) => callee.owner !== '(esbuild helpers)');
-    add(byTopLevelCall, call ? `${call.where} [${call.owner}]` : '(module top level: own code)', micros);
+    const callAt = described.findIndex((callee) => callee.owner !== '(esbuild helpers)');
+    const call = described[callAt];
+    // Called through esbuild's wrapper (`__init`, `__require`), it is a module's body: named by its
+    // file, since the source map's name at its first position is merely the nearest identifier.
+    const what = call && callAt > 0 && call.source ? `(module body) ${call.source}` : call?.where;
+    add(byTopLevelCall, call ? `${what} [${call.owner}]` : '(module top level: own code)', micros);
     // The innermost module body on the stack: one esbuild wrapped (a CommonJS module, or an ES
     // module reached by a dynamic import) is a function called by esbuild's `__init`/`__require`.
     let body = '(module top level: hoisted module bodies)';
