@@ -67,7 +67,11 @@ describe('personal-data erasure', () => {
         type: 'email.created',
         object: 'event',
         timestamp: 1_600,
-        data: { to_email_address: personal.email, subject: 'Your code', body: `code ${code} for ${personal.firstName}` },
+        data: {
+          to_email_address: personal.email,
+          subject: 'Your code',
+          body: `code ${code} for ${personal.firstName}`,
+        },
       }),
     );
     expect(ignored.outcome).toBe('ignored');
