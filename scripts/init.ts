@@ -96,11 +96,11 @@ function remove(file: string): void {
   record(file, 'removed');
 }
 
-const wranglerBefore = readFileSync(at('wrangler.toml'), 'utf8');
-edit('wrangler.toml', `Worker names ${name}, ${name}-staging, ${name}-production`, (toml) => renameWorkers(toml, name));
+// The README first: it finds the buckets to rename in wrangler.toml as it still is.
 edit('README.md', 'bucket names in the commands that create them', (readme) =>
-  renameBuckets(readme, wranglerBefore, readFileSync(at('wrangler.toml'), 'utf8')),
+  renameBuckets(readme, readFileSync(at('wrangler.toml'), 'utf8'), name),
 );
+edit('wrangler.toml', `Worker names ${name}, ${name}-staging, ${name}-production`, (toml) => renameWorkers(toml, name));
 edit('package.json', `package name ${name}`, (json) => renamePackage(json, name));
 edit('package-lock.json', `package name ${name}`, (json) => renameLockfile(json, name));
 edit('src/openapi/info.ts', `OpenAPI title "${title}"`, (source) =>

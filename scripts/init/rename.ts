@@ -30,12 +30,20 @@ export function titleOf(name: string): string {
     .join(' ');
 }
 
+/** The top-level Worker name in wrangler.toml. */
+const workerNameOf = (toml: string) => /^\s*name\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+
+/** A bucket named after the Worker `previous` (`<previous>-project-assets-staging`) follows it to `name`. */
+function bucketFollowing(bucket: string, previous: string | undefined, name: string): string {
+  return previous && bucket.startsWith(`${previous}-`) ? `${name}${bucket.slice(previous.length)}` : bucket;
+}
+
 /**
- * wrangler.toml with the top-level `name` set to `name` and each `[env.<env>]` table's to
- * `<name>-<env>`.
+ * wrangler.toml with the top-level `name` set to `name`, each `[env.<env>]` table's to
+ * `<name>-<env>`, and the buckets named after the Worker renamed with it.
  */
 export function renameWorkers(toml: string, name: string): string {
-  const previous = /^\s*name\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+  const previous = workerNameOf(toml);
   let table = '';
   return toml
     .split('\n')
@@ -45,11 +53,8 @@ export function renameWorkers(toml: string, name: string): string {
         table = header[1]!;
         return line;
       }
-      // Buckets named after the Worker (`<name>-project-assets-staging`) follow it.
       const bucket = /^(\s*bucket_name\s*=\s*")([^"]*)(".*)$/.exec(line);
-      if (bucket && previous && bucket[2]!.startsWith(`${previous}-`)) {
-        return `${bucket[1]}${name}${bucket[2]!.slice(previous.length)}${bucket[3]}`;
-      }
+      if (bucket) return `${bucket[1]}${bucketFollowing(bucket[2]!, previous, name)}${bucket[3]}`;
       const key = /^(\s*name\s*=\s*)"[^"]*"(.*)$/.exec(line);
       if (!key) return line;
       if (table === '') return `${key[1]}"${name}"${key[2]}`;
@@ -59,28 +64,16 @@ export function renameWorkers(toml: string, name: string): string {
     .join('\n');
 }
 
-/** Each `bucket_name` in wrangler.toml, in order. */
-export function bucketNames(toml: string): string[] {
-  return [...toml.matchAll(/^\s*bucket_name\s*=\s*"([^"]*)"/gm)].map((match) => match[1]!);
-}
-
 /**
- * `text` with every bucket name of wrangler.toml `before` replaced by the one at the same place
- * in `after`: the README's `wrangler r2 bucket create` commands follow renameWorkers.
+ * `text` (the README) with each bucket of wrangler.toml `toml` renamed as renameWorkers renames it,
+ * wherever the whole name appears (`<name>-project-assets` also starts `<name>-project-assets-staging`).
+ * Call it with wrangler.toml as it was before renameWorkers.
  */
-export function renameBuckets(text: string, before: string, after: string): string {
-  const renamed = bucketNames(after);
-  let result = text;
-  bucketNames(before).forEach((from, index) => {
-    const to = renamed[index];
-    if (to === undefined || to === from) return;
-    // Whole names only: `<name>-project-assets` is also the start of `<name>-project-assets-staging`.
-    result = result.replace(new RegExp(`(?<![\\w-])${escapeRegExp(from)}(?![\\w-])`, 'g'), () => to);
-  });
-  return result;
+export function renameBuckets(text: string, toml: string, name: string): string {
+  const previous = workerNameOf(toml);
+  const buckets = new Set([...toml.matchAll(/^\s*bucket_name\s*=\s*"([^"]*)"/gm)].map((match) => match[1]!));
+  return text.replace(/[\w-]+/g, (word) => (buckets.has(word) ? bucketFollowing(word, previous, name) : word));
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** package.json with its `name` set. */
 export function renamePackage(json: string, name: string): string {
